@@ -1,0 +1,84 @@
+"""xmodal: a plugin-based cross-modal translation engine.
+
+    >>> import engine
+    >>> note = engine.load("face2nsynth").translate("face.jpg")
+    >>> note.save("note.wav")
+
+Attributes are imported on first access so that ``import engine`` (and the
+``xmodal list`` command) stays fast and does not import torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import API_VERSION, __version__
+from .errors import (
+    CheckpointError,
+    DataError,
+    MediaError,
+    ModelNotFoundError,
+    PluginError,
+    XmodalError,
+)
+from .hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from .hub import load, pull, push_folder
+    from .interfaces import Decoder, Encoder, Metric, Translator
+    from .media import Audio, Image
+    from .pipeline import Pipeline, PipelineConfig
+    from .plugins import get_manager
+
+__all__ = [
+    "API_VERSION",
+    "Audio",
+    "CheckpointError",
+    "DataError",
+    "Decoder",
+    "Encoder",
+    "Image",
+    "MediaError",
+    "Metric",
+    "ModelNotFoundError",
+    "Pipeline",
+    "PipelineConfig",
+    "PluginError",
+    "Translator",
+    "XmodalError",
+    "__version__",
+    "get_manager",
+    "hookimpl",
+    "load",
+    "pull",
+    "push_folder",
+]
+
+_LAZY = {
+    "Audio": "engine.media",
+    "Image": "engine.media",
+    "Encoder": "engine.interfaces",
+    "Translator": "engine.interfaces",
+    "Decoder": "engine.interfaces",
+    "Metric": "engine.interfaces",
+    "Pipeline": "engine.pipeline",
+    "PipelineConfig": "engine.pipeline",
+    "load": "engine.hub",
+    "pull": "engine.hub",
+    "push_folder": "engine.hub",
+    "get_manager": "engine.plugins",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

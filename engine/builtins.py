@@ -1,0 +1,37 @@
+"""The engine's own contributions, registered through the same hooks as plugins.
+
+Datasets and metrics the papers share (MNIST, FSDD, Fréchet distance, ...) live
+in the engine, so they are registered here rather than by any one plugin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .hookspecs import hookimpl
+
+__xmodal_api__ = ">=1,<2"
+
+
+@hookimpl
+def register_datasets(register: Any) -> None:
+    from .data.builtin import builtin_datasets
+
+    for builder in builtin_datasets():
+        register(builder)
+
+
+@hookimpl
+def register_metrics(register: Any) -> None:
+    from .metrics import builtin_metrics
+
+    for name, factory in builtin_metrics().items():
+        register(name, factory)
+
+
+@hookimpl
+def register_recipes(register: Any) -> None:
+    from .train.builtin import builtin_recipes
+
+    for name, recipe in builtin_recipes().items():
+        register(name, recipe)
