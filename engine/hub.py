@@ -108,25 +108,24 @@ def _unknown_message(name: str) -> str:
 
 
 def pipeline_class_for(config: Any) -> Any:
-    """The installed pipeline class whose ``model_type`` matches a config."""
+    """The pipeline class that the config's plugin registered for its ``model_type``."""
     manager = get_manager()
     plugin = config.plugin
-    if plugin in manager.infos() and manager.infos()[plugin].state == "available":
-        manager.load(plugin)
-    candidates = [spec for _, spec in manager.models.items() if spec.plugin == plugin]
-    if not candidates:
-        manager.load_all()
-        candidates = [spec for _, spec in manager.models.items()]
-    for spec in candidates:
-        cls = spec.pipeline_class()
-        if getattr(cls, "model_type", None) == config.model_type:
-            return cls
     if not manager.is_installed(plugin):
         raise CheckpointError(
             f"this model needs the plugin {plugin!r}, which is not installed: "
             f"pip install xmodal-{plugin}"
         )
-    raise CheckpointError(f"no installed plugin provides model type {config.model_type!r}")
+    manager.load(plugin)
+    info = manager.infos()[plugin]
+    specs = [spec for _, spec in manager.models.items() if spec.plugin == plugin]
+    if info.state == "failed":
+        raise CheckpointError(f"the plugin {plugin!r} failed to load ({info.error})")
+    for spec in specs:
+        cls = spec.pipeline_class()
+        if getattr(cls, "model_type", None) == config.model_type:
+            return cls
+    raise CheckpointError(f"the plugin {plugin!r} provides no model type {config.model_type!r}")
 
 
 def load_folder(folder: str | os.PathLike[str]) -> Pipeline:

@@ -145,20 +145,30 @@ class Image:
 
     @classmethod
     def from_array(cls, array: np.ndarray | torch.Tensor) -> Image:
-        """Accepts HW, HWC (C = 1, 3, 4) or CHW; integers are read as 0-255."""
-        t = torch.as_tensor(np.array(array) if isinstance(array, np.ndarray) else array)
-        if t.is_floating_point():
-            t = t.float()
-        else:
-            t = t.float() / 255.0
+        """HW, or 3-D with channels (1, 3 or 4) last for arrays and first for tensors.
+
+        numpy/pillow arrays are HWC by convention and tensors CHW, which settles
+        the ambiguous small shapes (a 4x4 RGB array is not a 4-channel 4x3 image).
+        Integers are read as 0-255.
+        """
+        channels_last = isinstance(array, np.ndarray)
+        t = torch.as_tensor(np.array(array) if channels_last else array)
+        t = t.float() if t.is_floating_point() else t.float() / 255.0
         if t.ndim == 2:
             t = t.unsqueeze(0)
-        elif t.ndim == 3 and t.shape[0] not in (1, 3, 4) and t.shape[-1] in (1, 3, 4):
-            t = t.permute(2, 0, 1)
-        elif t.ndim != 3:
+        elif t.ndim == 3:
+            if channels_last and t.shape[-1] not in (1, 3, 4) and t.shape[0] in (1, 3, 4):
+                channels_last = False  # an obviously CHW array
+            if not channels_last and t.shape[0] not in (1, 3, 4) and t.shape[-1] in (1, 3, 4):
+                channels_last = True  # an obviously HWC tensor
+            if channels_last:
+                t = t.permute(2, 0, 1)
+        else:
             raise MediaError(f"an image array must be 2-D or 3-D, got shape {tuple(t.shape)}")
         if t.shape[0] == 4:
             t = t[:3]
+        if t.shape[0] not in (1, 3):
+            raise MediaError(f"an image needs 1, 3 or 4 channels, got shape {tuple(t.shape)}")
         _finite(t, "image", "pixel data")
         return cls(t.clamp(0.0, 1.0).contiguous())
 
@@ -275,6 +285,11 @@ class Audio:
             raise
         except (sf.LibsndfileError, RuntimeError, TypeError, ValueError) as exc:
             raise MediaError(f"{name}: not a readable audio file ({_short(exc)})") from exc
+        declared = _wav_declared_bytes(data)
+        if declared is not None and declared > len(data):
+            raise MediaError(
+                f"{name}: truncated audio (header promises {declared} bytes, file has {len(data)})"
+            )
         if samples.shape[0] < frames:
             raise MediaError(
                 f"{name}: truncated audio ({samples.shape[0]} of {frames} samples present)"
@@ -341,6 +356,24 @@ class Audio:
         with atomic_path(path) as tmp:
             sf.write(tmp, data, self.sample_rate, format=fmt, subtype=subtype)
         return path
+
+
+def _wav_declared_bytes(data: bytes) -> int | None:
+    """Bytes a RIFF/WAVE header says the file holds up to the end of its data chunk.
+
+    libsndfile quietly shortens a truncated WAV to what is there; the header
+    tells us what should have been, so a cut-off download is refused instead.
+    Streaming writers that leave sizes at 0 or 0xFFFFFFFF are not judged.
+    """
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        return None
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
+        if chunk == b"data":
+            return None if size in (0, 0xFFFFFFFF) else pos + 8 + size
+        pos += 8 + size + (size & 1)
+    return None
 
 
 def _short(exc: BaseException) -> str:

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for xmodal: system packages, a virtual environment at
+# .venv/ with the engine and every in-tree plugin installed (editable), and the
+# dev tools. Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+# 1. System packages (soundfonts, speech synthesis, clip art, libsndfile).
+mapfile -t APT < <(grep -v '^\s*#' scripts/apt-packages.txt | grep -v '^\s*$')
+missing=()
+for pkg in "${APT[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    echo "setup: installing system packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. Virtual environment with the engine, the plugins and the dev tools.
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+plugins=()
+for p in plugins/*/pyproject.toml; do
+    [ -f "$p" ] && plugins+=(-e "$(dirname "$p")")
+done
+stamp=.venv/.xmodal-setup
+want=$(cat pyproject.toml plugins/*/pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "setup: installing the engine and ${#plugins[@]} plugin(s) into .venv"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    .venv/bin/python -m pip install -q --disable-pip-version-check \
+        -e ".[dev]" "${plugins[@]}" 2>&1 | grep -v "^WARNING: Location" || true
+    .venv/bin/python -c "import engine, torch, torchaudio" # fail here, not later
+    echo "$want" > "$stamp"
+fi
+
+# 3. Where the reference data lives (read-only; the data layer caches from it).
+if [ -z "${XMODAL_DATA_DIR:-}" ] && [ -d "$ROOT/../shared/data" ]; then
+    echo "setup: reference data at $(cd "$ROOT/../shared/data" && pwd)"
+fi
