@@ -10,9 +10,6 @@ Attributes are imported on first access so that ``import engine`` (and the
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from ._version import API_VERSION, __version__
 from .errors import (
     CheckpointError,
@@ -22,9 +19,13 @@ from .errors import (
     PluginError,
     XmodalError,
 )
-from .hookspecs import hookimpl
 
+# No `typing` import at run time: this module is on the `xmodal list` hot path.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from .hookspecs import hookimpl
     from .hub import load, pull, push_folder
     from .interfaces import Decoder, Encoder, Metric, Translator
     from .media import Audio, Image
@@ -68,6 +69,7 @@ _LAZY = {
     "pull": "engine.hub",
     "push_folder": "engine.hub",
     "get_manager": "engine.plugins",
+    "hookimpl": "engine.hookspecs",
 }
 
 
@@ -75,6 +77,8 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value

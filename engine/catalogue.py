@@ -6,36 +6,51 @@ installed entry points without importing torch or any plugin.
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from .errors import XmodalError
 
 __all__ = ["CatalogueEntry", "Paper", "catalogue", "catalogue_path"]
 
 
-@dataclass(frozen=True)
 class Paper:
-    """The paper a model reproduces."""
+    """The paper a model reproduces.
 
-    title: str
-    year: int | None = None
-    link: str = ""
+    Plain classes rather than dataclasses here: this module is on the
+    ``xmodal list`` hot path, and dataclasses would import ``inspect``.
+    """
+
+    __slots__ = ("link", "title", "year")
+
+    def __init__(self, title: str, year: int | None = None, link: str = "") -> None:
+        self.title = title
+        self.year = year
+        self.link = link
 
 
-@dataclass(frozen=True)
 class CatalogueEntry:
     """One model the project knows about, whether or not its plugin is installed."""
 
-    name: str
-    plugin: str
-    task: str
-    description: str = ""
-    weights: str = "bundled"
-    paper: Paper | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+    __slots__ = ("description", "extra", "name", "paper", "plugin", "task", "weights")
+
+    def __init__(
+        self,
+        name: str,
+        plugin: str,
+        task: str,
+        description: str = "",
+        weights: str = "bundled",
+        paper: Paper | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        self.name = name
+        self.plugin = plugin
+        self.task = task
+        self.description = description
+        self.weights = weights
+        self.paper = paper
+        self.extra = extra or {}
 
     @property
     def distribution(self) -> str:
@@ -43,21 +58,30 @@ class CatalogueEntry:
         return f"xmodal-{self.plugin}"
 
 
-def catalogue_path() -> Path:
+def catalogue_path() -> str:
     """Where ``registry.toml`` is: inside the installed wheel, else the checkout root."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "registry.toml", here.parent / "registry.toml"):
-        if candidate.is_file():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (
+        os.path.join(here, "registry.toml"),
+        os.path.join(os.path.dirname(here), "registry.toml"),
+    ):
+        if os.path.isfile(candidate):
             return candidate
     raise XmodalError(f"the model catalogue registry.toml is missing (looked in {here})")
 
 
-@cache
+_CACHE: dict[str, CatalogueEntry] | None = None
+
+
 def catalogue() -> dict[str, CatalogueEntry]:
     """Parse the catalogue once per process, keyed by model name."""
+    global _CACHE
+    if _CACHE is not None:
+        return _CACHE
     path = catalogue_path()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise XmodalError(f"cannot read the model catalogue {path}: {exc}") from exc
     entries: dict[str, CatalogueEntry] = {}
@@ -77,4 +101,5 @@ def catalogue() -> dict[str, CatalogueEntry]:
             )
         except KeyError as exc:
             raise XmodalError(f"catalogue entry {name!r} in {path} lacks {exc}") from exc
+    _CACHE = entries
     return entries

@@ -24,7 +24,7 @@ class ImagePixels(Encoder):
 
     def __init__(self, size: tuple[int, int] | int, mode: str = "RGB") -> None:
         super().__init__()
-        self.size = (size, size) if isinstance(size, int) else tuple(size)
+        self.size: tuple[int, int] = (size, size) if isinstance(size, int) else (size[0], size[1])
         self.mode = mode
 
     def prepare(self, media: Any) -> torch.Tensor:

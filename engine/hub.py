@@ -40,7 +40,7 @@ def parse_repo_ref(ref: str, revision: str | None = None) -> tuple[str, str | No
 
 
 def _looks_like_path(ref: str) -> bool:
-    return ref.startswith((".", "/", "~")) or os.sep in ref and Path(ref).exists()
+    return ref.startswith((".", "/", "~")) or (os.sep in ref and Path(ref).exists())
 
 
 def resolve(
@@ -170,14 +170,15 @@ def pull(
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Download (or find in the cache) a Hub repo snapshot; returns its local folder."""
-    from huggingface_hub import snapshot_download
     from huggingface_hub import errors as hf_errors
+    from huggingface_hub import snapshot_download
 
     repo_id, rev = parse_repo_ref(ref, revision)
     where = f"{repo_id}@{rev}" if rev else repo_id
     try:
         path = snapshot_download(
-            repo_id, revision=rev, endpoint=endpoint, token=token, cache_dir=cache_dir,
+            repo_id, revision=rev, endpoint=endpoint, token=token,
+            cache_dir=None if cache_dir is None else Path(cache_dir),
             library_name="xmodal",
         )
     except hf_errors.RevisionNotFoundError as exc:

@@ -41,17 +41,19 @@ MAX_AUDIO_SECONDS = 600.0
 #: Larger input files are refused before reading.
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"})
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm"}
+)
 AUDIO_SUFFIXES = frozenset({".wav", ".flac", ".ogg", ".aiff", ".aif", ".mp3", ".au"})
 
-MediaLike = Union[str, os.PathLike, bytes, np.ndarray, torch.Tensor, "Image", "Audio", Any]
+MediaLike = Union[str, "os.PathLike[str]", bytes, np.ndarray, torch.Tensor, "Image", "Audio", Any]
 
 
 def _name(source: object) -> str:
     return str(source) if isinstance(source, str | os.PathLike) else type(source).__name__
 
 
-def _read_source(source: str | os.PathLike[str] | bytes) -> tuple[bytes, str]:
+def _read_source(source: str | os.PathLike[str] | bytes | bytearray) -> tuple[bytes, str]:
     """Bytes and a display name for a path or raw bytes, with size and emptiness checks."""
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), "<bytes>"

@@ -15,12 +15,12 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from ._version import API_VERSION
+from .entrypoints import EntryPointRecord, entry_points
 from .errors import PluginError
 from .registry import ModelSpec, Registry
 
@@ -76,7 +76,7 @@ class PluginManager:
     def __init__(self, *, strict: bool | None = None) -> None:
         self.strict = strict_mode() if strict is None else strict
         self._infos: dict[str, PluginInfo] | None = None
-        self._entry_points: dict[str, EntryPoint] = {}
+        self._entry_points: dict[str, EntryPointRecord] = {}
         self._modules: dict[str, ModuleType] = {}
         self._pm: Any = None
         self._models: Registry[ModelSpec] = Registry("model")
@@ -112,16 +112,12 @@ class PluginManager:
         """All known plugins by name, discovered from entry points without importing them."""
         if self._infos is None:
             self._infos = {}
-            for ep in entry_points(group=ENTRY_POINT_GROUP):
+            for ep in entry_points(ENTRY_POINT_GROUP):
                 if ep.name in self._infos:
                     continue  # the first distribution on sys.path wins, like imports do
-                dist = ep.dist
                 self._entry_points[ep.name] = ep
                 self._infos[ep.name] = PluginInfo(
-                    name=ep.name,
-                    module=ep.value,
-                    distribution=dist.metadata["Name"] if dist is not None else "",
-                    version=dist.version if dist is not None else "",
+                    name=ep.name, module=ep.value, distribution=ep.distribution, version=ep.version
                 )
         return self._infos
 
@@ -150,7 +146,7 @@ class PluginManager:
         if info.state == "failed":
             return None
         try:
-            module = self._entry_points[name].load()
+            module = _load_entry_point(self._entry_points[name].value)
             self._activate(name, module, info)
         except Exception as exc:
             info.state = "failed"
@@ -251,6 +247,17 @@ class PluginManager:
 
     def failures(self) -> list[PluginInfo]:
         return [i for i in self.infos().values() if i.state == "failed"]
+
+
+def _load_entry_point(value: str) -> Any:
+    """Import ``module`` or ``module:attr`` as an entry-point value names it."""
+    import importlib
+
+    module_name, _, attr = value.partition(":")
+    obj: Any = importlib.import_module(module_name.strip())
+    for part in filter(None, attr.strip().split(".")):
+        obj = getattr(obj, part)
+    return obj
 
 
 def _one_line(exc: BaseException) -> str:

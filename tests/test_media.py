@@ -31,7 +31,7 @@ def test_image_round_trip(tmp_path: Path) -> None:
     src = _png(tmp_path / "a.png")
     img = Image.load(src)
     assert img.size == (10, 20) and img.channels == 3
-    assert 0.0 <= float(img.data.min()) and float(img.data.max()) <= 1.0
+    assert float(img.data.min()) >= 0.0 and float(img.data.max()) <= 1.0
     out = img.save(tmp_path / "b.png")
     assert np.array_equal(np.asarray(PILImage.open(src)), np.asarray(PILImage.open(out)))
 

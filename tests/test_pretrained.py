@@ -14,6 +14,7 @@ import engine
 from engine import Audio, CheckpointError, Image
 from engine.hub import load_folder
 from engine.plugins import get_manager
+
 import tinyplug
 
 

@@ -1,7 +1,8 @@
 """The ``xmodal`` command line.
 
 Sub-commands live in their own modules and are imported only when invoked, so
-``xmodal list`` starts without importing torch or any plugin. Plugins add
+``xmodal list`` starts without importing torch or any plugin (plain ``list``
+does not even import click: see :mod:`engine.cli.fastlist`). Plugins add
 commands through the ``register_commands`` hook; those are looked up only when a
 name is not one of the engine's own.
 
@@ -11,16 +12,9 @@ status 2.
 
 from __future__ import annotations
 
-import importlib
 import sys
-from typing import Any
 
-import click
-
-from .._version import __version__
-from ..errors import XmodalError
-
-__all__ = ["BUILTIN_COMMANDS", "cli", "main"]
+__all__ = ["BUILTIN_COMMANDS", "main"]
 
 #: command name -> "module:attribute" of its click command, imported on demand.
 BUILTIN_COMMANDS: dict[str, str] = {
@@ -37,73 +31,25 @@ BUILTIN_COMMANDS: dict[str, str] = {
 }
 
 
-class LazyGroup(click.Group):
-    """A group that imports built-in commands on demand and asks plugins for the rest."""
-
-    _plugins_asked = False
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        self._ask_plugins()
-        names = set(BUILTIN_COMMANDS) | set(super().list_commands(ctx))
-        return sorted(n for n in names if self._builtin(n) is not None or n in self.commands)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        builtin = self._builtin(cmd_name)
-        if builtin is not None:
-            return builtin
-        if cmd_name not in self.commands:
-            self._ask_plugins()
-        return super().get_command(ctx, cmd_name)
-
-    def _builtin(self, name: str) -> click.Command | None:
-        target = BUILTIN_COMMANDS.get(name)
-        if target is None:
-            return None
-        module_name, _, attr = target.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:  # that command is not built yet
-                return None
-            raise
-        command: click.Command = getattr(module, attr)
-        return command
-
-    def _ask_plugins(self) -> None:
-        if self._plugins_asked:
-            return
-        self._plugins_asked = True
-        from ..plugins import get_manager
-
-        get_manager().add_commands(self)
-
-
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="xmodal")
-def cli() -> None:
-    """xmodal: translate between senses with plugin models (faces, notes, voices, digits)."""
-
-
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> object:
     """Console-script entry point: run the CLI, mapping user errors to exit status 2."""
-    try:
-        return cli.main(args=argv, prog_name="xmodal", standalone_mode=False)
-    except XmodalError as exc:
-        _fail(str(exc))
-    except click.exceptions.Abort:
-        _fail("aborted")
-    except click.ClickException as exc:
-        _fail(exc.format_message())
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        _fail("interrupted")
-    except BrokenPipeError:
-        sys.exit(0)
-    return None
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args in (["list"], ["list", "--json"]):
+        # The hot path: answered without importing click, pluggy or torch.
+        from ..errors import XmodalError
+        from .fastlist import run
+
+        try:
+            sys.exit(run(as_json=len(args) == 2))
+        except XmodalError as exc:
+            fail(str(exc))
+    from ._root import run_cli
+
+    return run_cli(args)
 
 
-def _fail(message: str) -> None:
+def fail(message: str) -> None:
+    """One line on stderr, exit status 2: how every user error ends."""
     line = " ".join(str(message).split())
-    click.echo(f"xmodal: error: {line}", err=True)
+    sys.stderr.write(f"xmodal: error: {line}\n")
     sys.exit(2)

@@ -8,65 +8,19 @@ to report its hooks and any load error.
 from __future__ import annotations
 
 import json
-from importlib.metadata import entry_points
-from typing import Any
 
 import click
 
-from ..catalogue import catalogue
-from ..plugins import PluginManager, get_manager
+from ..plugins import get_manager
+from .fastlist import model_rows, render
 
-__all__ = ["list_cmd", "model_rows", "plugins_cmd"]
-
-#: Plugins may announce model names here so ``xmodal list`` shows them unimported:
-#: ``[project.entry-points."xmodal.models"] mymodel = "myplugin"`` (value: plugin name).
-MODELS_GROUP = "xmodal.models"
-
-
-def model_rows(manager: PluginManager) -> list[dict[str, Any]]:
-    """One row per known model: the catalogue plus models plugins announce in metadata."""
-    installed = manager.infos()
-    rows = [
-        {
-            "name": entry.name,
-            "plugin": entry.plugin,
-            "task": entry.task,
-            "installed": entry.plugin in installed,
-            "description": entry.description,
-        }
-        for entry in catalogue().values()
-    ]
-    seen = {row["name"] for row in rows}
-    for ep in entry_points(group=MODELS_GROUP):
-        if ep.name in seen:
-            continue
-        seen.add(ep.name)
-        rows.append(
-            {
-                "name": ep.name,
-                "plugin": ep.value,
-                "task": "",
-                "installed": ep.value in installed,
-                "description": "announced by an installed plugin",
-            }
-        )
-    return sorted(rows, key=lambda r: str(r["name"]))
-
+__all__ = ["list_cmd", "plugins_cmd"]
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 def list_cmd(as_json: bool) -> None:
     """List known models and whether their plugin is installed (fast; imports no plugin)."""
-    rows = model_rows(PluginManager())
-    if as_json:
-        click.echo(json.dumps(rows, indent=2))
-        return
-    width = max(len(str(r["name"])) for r in rows) if rows else 4
-    pwidth = max(len(str(r["plugin"])) for r in rows) if rows else 6
-    click.echo(f"{'NAME':<{width}}  {'PLUGIN':<{pwidth}}  {'TASK':<15}  INSTALLED")
-    for r in rows:
-        mark = "yes" if r["installed"] else f"no (pip install xmodal-{r['plugin']})"
-        click.echo(f"{r['name']:<{width}}  {r['plugin']:<{pwidth}}  {r['task']:<15}  {mark}")
+    click.echo(render(model_rows(), as_json))
 
 
 @click.command("plugins")

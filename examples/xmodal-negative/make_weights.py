@@ -6,7 +6,6 @@ Run once before building the wheel: ``python make_weights.py``.
 from __future__ import annotations
 
 import torch
-
 from xmodal_negative import WEIGHTS
 from xmodal_negative.pipeline import NegativePipeline
 
