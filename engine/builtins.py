@@ -1,7 +1,9 @@
 """The engine's own contributions, registered through the same hooks as plugins.
 
 Datasets and metrics the papers share (MNIST, FSDD, Fréchet distance, ...) live
-in the engine, so they are registered here rather than by any one plugin.
+in the engine, so they are registered here rather than by any one plugin, along
+with the small demo model and recipe the training runtime's tests and
+benchmarks use.
 """
 
 from __future__ import annotations
@@ -11,6 +13,14 @@ from typing import Any
 from .hookspecs import hookimpl
 
 __xmodal_api__ = ">=1,<2"
+
+
+@hookimpl
+def register_models(register: Any) -> None:
+    from .train.builtin import builtin_models
+
+    for name, kwargs in builtin_models().items():
+        register(name, **kwargs)
 
 
 @hookimpl

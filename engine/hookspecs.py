@@ -71,7 +71,8 @@ def register_recipes(register: Any) -> None:
     """Contribute training recipes for ``xmodal train``.
 
     ``register(name, recipe_cls)``: ``recipe_cls`` is an
-    :class:`engine.train.Recipe` subclass with its config and presets.
+    :class:`engine.train.Recipe` subclass with its config and presets, or a
+    ``"module:Class"`` string so that registration does not import torch.
     """
 
 
