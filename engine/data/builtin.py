@@ -1,0 +1,31 @@
+"""The engine's own datasets, registered through the ``register_datasets`` hook.
+
+Import-light on purpose: listing datasets must not import torch or fluidsynth,
+so the builder modules only import those inside their ``build`` methods.
+"""
+
+from __future__ import annotations
+
+from .builder import DatasetBuilder
+
+__all__ = ["builtin_datasets"]
+
+
+def builtin_datasets() -> list[DatasetBuilder]:
+    """One instance of every built-in builder, in the order ``xmodal data list`` shows them."""
+    from .fsdd import FsddBuilder
+    from .gmnotes import GmNotesBuilder
+    from .mnist import MnistBuilder
+    from .olivetti import OlivettiBuilder
+    from .pairings import MnistDigits1to1Builder, MnistFsddBuilder
+    from .tts import TtsDigitsBuilder
+
+    return [
+        MnistBuilder(),
+        FsddBuilder(),
+        OlivettiBuilder(),
+        TtsDigitsBuilder(),
+        GmNotesBuilder(),
+        MnistFsddBuilder(),
+        MnistDigits1to1Builder(),
+    ]
