@@ -36,10 +36,14 @@ class Encoder(nn.Module, ABC):
     persistent: ClassVar[bool] = True
 
     def load(self, item: Any) -> Image | Audio:
-        """Decode one user input (path, bytes, PIL image, array, media value)."""
+        """Decode one user input (path, bytes, PIL image, array, media value).
+
+        A bare array given to an audio encoder is taken to be at the encoder's own
+        ``sample_rate`` (when it has one), the rate its model expects.
+        """
         if self.input_kind == "image":
             return Image.load(item)
-        return Audio.load(item)
+        return Audio.load(item, sample_rate=getattr(self, "sample_rate", None))
 
     @abstractmethod
     def prepare(self, media: Any) -> torch.Tensor:

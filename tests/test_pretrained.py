@@ -154,3 +154,11 @@ def test_pickle_is_never_loaded(weights: dict[str, Path], tmp_path: Path) -> Non
     torch.save({"x": torch.zeros(1)}, folder / "pytorch_model.bin")
     with pytest.raises(CheckpointError, match="missing weights file"):
         load_folder(folder)
+
+
+def test_bare_arrays_take_the_encoder_rate(weights: dict[str, Path]) -> None:
+    model = load_folder(weights["tiny-a2i"])
+    clip = np.random.default_rng(0).standard_normal(800).astype(np.float32) * 0.1
+    from_array = model.translate(clip)
+    from_audio = model.translate(Audio(torch.from_numpy(clip)[None], 8000))
+    assert torch.allclose(from_array.data, from_audio.data)
