@@ -79,33 +79,22 @@ class PluginManager:
         self._entry_points: dict[str, EntryPointRecord] = {}
         self._modules: dict[str, ModuleType] = {}
         self._pm: Any = None
-        self._models: Registry[ModelSpec] = Registry("model")
-        self._datasets: Registry[Any] = Registry("dataset")
-        self._metrics: Registry[Callable[..., Any]] = Registry("metric")
-        self._recipes: Registry[Any] = Registry("recipe")
         self._collected: dict[str, set[str]] = {}
-
-    # -- registries, filled lazily per hook so that loading a model does not
-    #    import every dataset or metric module ---------------------------------
-    @property
-    def models(self) -> Registry[ModelSpec]:
-        self._collect("register_models")
-        return self._models
-
-    @property
-    def datasets(self) -> Registry[Any]:
-        self._collect("register_datasets")
-        return self._datasets
-
-    @property
-    def metrics(self) -> Registry[Callable[..., Any]]:
-        self._collect("register_metrics")
-        return self._metrics
-
-    @property
-    def recipes(self) -> Registry[Any]:
-        self._collect("register_recipes")
-        return self._recipes
+        # Registries are filled lazily, per hook, on every read: loading a model
+        # does not import dataset or metric code, and a reference taken before a
+        # plugin was loaded still sees that plugin's contributions.
+        self.models: Registry[ModelSpec] = Registry(
+            "model", lambda: self._collect("register_models")
+        )
+        self.datasets: Registry[Any] = Registry(
+            "dataset", lambda: self._collect("register_datasets")
+        )
+        self.metrics: Registry[Callable[..., Any]] = Registry(
+            "metric", lambda: self._collect("register_metrics")
+        )
+        self.recipes: Registry[Any] = Registry(
+            "recipe", lambda: self._collect("register_recipes")
+        )
 
     # -- discovery (no imports) -------------------------------------------------
     def infos(self) -> dict[str, PluginInfo]:
@@ -209,14 +198,14 @@ class PluginManager:
                 description: str = "",
             ) -> None:
                 spec = ModelSpec(model, pipeline, weights, task, description, plugin=name)
-                self._models.add(model, spec, name)
+                self.models.add(model, spec, name)
 
             return register_model
         if hook == "register_datasets":
-            return lambda builder: self._datasets.add(getattr(builder, "name", ""), builder, name)
+            return lambda builder: self.datasets.add(getattr(builder, "name", ""), builder, name)
         if hook == "register_metrics":
-            return lambda metric, factory: self._metrics.add(metric, factory, name)
-        return lambda recipe, recipe_cls: self._recipes.add(recipe, recipe_cls, name)
+            return lambda metric, factory: self.metrics.add(metric, factory, name)
+        return lambda recipe, recipe_cls: self.recipes.add(recipe, recipe_cls, name)
 
     def _collect(self, hook: str) -> None:
         """Call ``hook`` on every loaded plugin that has not answered it yet."""

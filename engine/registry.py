@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -61,10 +61,13 @@ class ModelSpec:
 class Registry(Generic[T]):
     """A table of named things contributed by plugins."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, refresh: Callable[[], None] | None = None) -> None:
         self.kind = kind
         self._items: dict[str, T] = {}
         self._owners: dict[str, str] = {}
+        # Called before every read, so that plugins loaded after someone took a
+        # reference to this registry still show up in it.
+        self._refresh = refresh or (lambda: None)
 
     def add(self, name: str, item: T, owner: str) -> None:
         """Add ``item``; a name taken by another owner is a plugin error."""
@@ -78,19 +81,25 @@ class Registry(Generic[T]):
         self._owners[name] = owner
 
     def get(self, name: str) -> T | None:
+        self._refresh()
         return self._items.get(name)
 
     def owner(self, name: str) -> str | None:
+        self._refresh()
         return self._owners.get(name)
 
     def names(self) -> list[str]:
+        self._refresh()
         return sorted(self._items)
 
     def items(self) -> Iterator[tuple[str, T]]:
+        self._refresh()
         yield from sorted(self._items.items())
 
     def __contains__(self, name: object) -> bool:
+        self._refresh()
         return name in self._items
 
     def __len__(self) -> int:
+        self._refresh()
         return len(self._items)

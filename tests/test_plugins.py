@@ -132,3 +132,15 @@ def test_unknown_and_uninstalled_models() -> None:
             engine.load(entry.name)
     with pytest.raises(ModelNotFoundError, match="no such model folder"):
         engine.load("./no/such/folder")
+
+
+def test_registry_reference_sees_plugins_loaded_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install_fake_plugin(tmp_path, "good", GOOD)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    manager = PluginManager(strict=False)
+    models = manager.models  # taken before the plugin is imported
+    assert "goodmodel" not in models
+    manager.load("good")
+    assert "goodmodel" in models
