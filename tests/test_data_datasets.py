@@ -19,7 +19,8 @@ pytestmark = pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="no ../sh
 
 @pytest.fixture(scope="module", autouse=True)
 def _env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    cache = tmp_path_factory.mktemp("data-cache")
+    # One cache for the whole session: modules that need fsdd or mnist build them once.
+    cache = tmp_path_factory.getbasetemp() / "xmodal-data-cache"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XMODAL_DATA_DIR", str(SHARED))
         mp.setenv("XMODAL_CACHE_DIR", str(cache))
@@ -95,3 +96,4 @@ def test_cli_build_json_and_no_op(_env: Path) -> None:
     shown = run_xmodal("data", "info", "olivetti")
     assert "by identity" in shown.stdout and "400 items" in shown.stdout
     run_xmodal("data", "build", "olivety").assert_user_error("did you mean 'olivetti'")
+    run_xmodal("data", "build").assert_user_error("give a dataset NAME or --all")

@@ -27,6 +27,7 @@ class Toy(DatasetBuilder):
     card = CARD
     defaults: ClassVar[dict[str, Any]] = {"count": 40, "tiny": False}
     calls = 0
+    shift = 0
 
     def build(self, ctx: BuildContext) -> None:
         type(self).calls += 1
@@ -35,7 +36,7 @@ class Toy(DatasetBuilder):
         ctx.add_array("image", rng.integers(0, 255, (n, 8, 8), dtype=np.uint8), kind="image")
         ctx.add_ragged("audio", [rng.standard_normal(10 + i).astype(np.float32)
                                  for i in range(n)])
-        ctx.add_array("label", np.arange(n) % 4, kind="label")
+        ctx.add_array("label", (np.arange(n) + self.shift) % 4, kind="label")
         ctx.set_classes("label", ["a", "b", "c", "d"], target=True)
         big = ctx.create_array("big", (n, 16), np.float16, kind="value")
         big[:] = np.arange(n)[:, None]
@@ -211,3 +212,42 @@ def test_plugins_register_builders_through_the_hook() -> None:
     manager.register_module(plugin, name="toyplug")
     assert manager.datasets.owner("toy") == "toyplug"
     assert isinstance(manager.datasets.get("toy"), Toy)
+
+
+def test_datasets_page_shows_card_counts_and_preview(tmp_path: Path) -> None:
+    from engine.data.docs import write_datasets_page
+
+    ds = load(Toy(), progress=False)
+    page = tmp_path / "docs" / "datasets.md"
+    write_datasets_page([(Toy(), ds)], page, tmp_path / "docs" / "images")
+    text = page.read_text()
+    assert "## toy" in text and "- **License:** CC0" in text
+    assert "| `toy` | 1.0.0 | 40 | train 30, test 10 |" in text
+    assert "![toy preview](images/toy.png)" in text and (tmp_path / "docs/images/toy.png").is_file()
+
+
+def test_derived_dataset_is_rebuilt_when_its_source_dataset_changes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.data import api
+    from engine.registry import Registry
+
+    class Doubled(Toy):
+        name = "doubled"
+
+        def build(self, ctx: BuildContext) -> None:
+            base = ctx.require("toy")
+            ctx.add_array("value", np.asarray(base["label"]) * 2, kind="value")
+
+    registry: Registry[DatasetBuilder] = Registry("dataset")
+    registry.add("toy", Toy(), "tests")
+    registry.add("doubled", Doubled(), "tests")
+    monkeypatch.setattr(api, "_registry", lambda: registry)
+    first = build("doubled", progress=False)
+    assert first.dataset.manifest.depends["toy"].params == {"count": 40, "tiny": False}
+    assert build("doubled", progress=False).status == "cached"
+    build("toy", progress=False, force=True)  # rebuilt, same content: still fresh
+    assert build("doubled", progress=False).status == "cached"
+    monkeypatch.setattr(Toy, "shift", 1)  # the source dataset's content changes
+    build("toy", progress=False, force=True)
+    again = build("doubled", progress=False)
+    assert again.status == "rebuilt" and "toy has changed" in again.reason

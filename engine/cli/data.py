@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
@@ -53,29 +54,45 @@ def data_group() -> None:
 
 
 @data_group.command("build")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.argument("name", required=False)
+@click.option("--all", "build_all", is_flag=True,
+              help="Build every dataset that needs no user-supplied copy.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (a JSON array with --all).")
 @click.option("--force", is_flag=True, help="Rebuild even if the cache is intact.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars.")
 @_param_option
-def build_cmd(name: str, as_json: bool, force: bool, quiet: bool, params: tuple[str, ...]) -> None:
+def build_cmd(name: str | None, build_all: bool, as_json: bool, force: bool, quiet: bool,
+              params: tuple[str, ...]) -> None:
     """Build dataset NAME, or verify its cache (a no-op when intact)."""
-    from ..data import build, get_builder
+    from ..data import build, dataset_names, get_builder
 
-    builder = get_builder(name, **_params(params))
-    result = build(builder, force=force, progress=not quiet)
-    summary = describe(result.dataset)
-    summary.update(status=result.status, reason=result.reason,
-                   seconds=round(result.seconds, 3))
+    if build_all == bool(name):
+        raise DataError("give a dataset NAME or --all (not both)")
+    names = [n for n in dataset_names() if not get_builder(n).needs_user_data] if build_all \
+        else [str(name)]
+    summaries = []
+    for one in names:
+        builder = get_builder(one, **_params(params))
+        result = build(builder, force=force, progress=not quiet)
+        summary = describe(result.dataset)
+        summary.update(status=result.status, reason=result.reason,
+                       seconds=round(result.seconds, 3))
+        summaries.append(summary)
+        if not as_json:
+            _echo_build(summary)
     if as_json:
-        click.echo(json.dumps(summary))
-        return
+        click.echo(json.dumps(summaries if build_all else summaries[0]))
+
+
+def _echo_build(summary: dict[str, Any]) -> None:
     splits = ", ".join(f"{k} {v}" for k, v in summary["splits"].items())
-    verb = {"cached": "verified (no-op)", "built": "built", "rebuilt": "rebuilt"}[result.status]
-    click.echo(f"{summary['name']} {summary['version']}: {verb} in {result.seconds:.2f} s; "
+    verb = {"cached": "verified (no-op)", "built": "built", "rebuilt": "rebuilt"}[
+        summary["status"]]
+    click.echo(f"{summary['name']} {summary['version']}: {verb} in {summary['seconds']:.2f} s; "
                f"{summary['count']} items ({splits})")
-    if result.status == "rebuilt":
-        click.echo(f"  repaired: {result.reason}")
+    if summary["status"] == "rebuilt":
+        click.echo(f"  repaired: {summary['reason']}")
     click.echo(f"  {summary['path']}")
 
 
@@ -145,3 +162,35 @@ def info_cmd(name: str, as_json: bool, params: tuple[str, ...]) -> None:
             click.echo(f"preview: {info['preview']}")
     else:
         click.echo(f"not built ({info['problem']}); run `xmodal data build {builder.name}`")
+
+
+@data_group.command("docs")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs/datasets.md"), show_default=True)
+@click.option("--images", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("docs/images/datasets"), show_default=True)
+def docs_cmd(out: Path, images: Path) -> None:
+    """Write the engine's datasets page (cards, counts, build times, previews) from the cache."""
+    from ..data import dataset_names, get_builder
+    from ..data.cache import check_entry, entry_dir
+    from ..data.dataset import Dataset
+    from ..data.docs import write_datasets_page
+    from ..plugins import get_manager
+
+    entries: list[tuple[Any, Dataset | None]] = []
+    owned = get_manager().datasets
+    for name in dataset_names():
+        if owned.owner(name) != "engine":
+            continue  # plugins document their own datasets
+        builder = get_builder(name)
+        if builder.needs_user_data:
+            entries.append((builder, None))
+            continue
+        directory = entry_dir(builder)
+        try:
+            entries.append((builder, Dataset(directory, check_entry(builder, directory))))
+        except DataError as exc:
+            raise DataError(f"{name} is not built ({exc}); run `xmodal data build --all` "
+                            f"first") from exc
+    write_datasets_page(entries, out, images)
+    click.echo(f"wrote {out} and {len(entries)} dataset sections")

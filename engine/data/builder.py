@@ -40,8 +40,8 @@ import numpy as np
 from ..errors import DataError
 from ..fileio import atomic_path
 from .cards import DatasetCard
-from .checksums import sha256_file
-from .manifest import ArrayInfo, ArrayKind, Manifest, SourceRecord
+from .checksums import hash_bar, sha256_file
+from .manifest import ArrayInfo, ArrayKind, Dependency, Manifest, SourceRecord
 from .sources import Source, fetch_source
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class BuildContext:
         self._classes: dict[str, list[str]] = {}
         self._splits: dict[str, int] = {}
         self._sources: list[SourceRecord] = []
-        self._depends: dict[str, str] = {}
+        self._depends: dict[str, Dependency] = {}
 
     # -- inputs -------------------------------------------------------------
     def source(self, source: Source) -> Path:
@@ -192,7 +192,8 @@ class BuildContext:
         from .api import load
 
         dataset = load(name, progress=self.show_progress, **params)
-        self._depends[name] = dataset.manifest.fingerprint
+        self._depends[name] = Dependency(params=dataset.manifest.params,
+                                         fingerprint=dataset.manifest.fingerprint)
         return dataset
 
     def rng(self, *tags: object) -> np.random.Generator:
@@ -286,14 +287,17 @@ class BuildContext:
         self._memmaps.clear()
         self._stack.close()
         arrays: dict[str, ArrayInfo] = {}
-        for name, (file, kind, offsets) in self._arrays.items():
-            path = self.directory / file
-            header = np.load(path, mmap_mode="r")
-            arrays[name] = ArrayInfo(
-                file=file, dtype=str(header.dtype), shape=list(header.shape), kind=kind,
-                bytes=path.stat().st_size, sha256=sha256_file(path), offsets=offsets,
-            )
-            del header
+        total = sum((self.directory / f).stat().st_size for f, _, _ in self._arrays.values())
+        with hash_bar(total, f"{self.builder.name}: checksum", self.show_progress) as bar:
+            for name, (file, kind, offsets) in self._arrays.items():
+                path = self.directory / file
+                header = np.load(path, mmap_mode="r")
+                arrays[name] = ArrayInfo(
+                    file=file, dtype=str(header.dtype), shape=list(header.shape), kind=kind,
+                    bytes=path.stat().st_size, sha256=sha256_file(path, bar.update),
+                    offsets=offsets,
+                )
+                del header
         count = self._count(arrays)
         for split, info in arrays.items():
             if info.kind == "split" and info.shape[0]:

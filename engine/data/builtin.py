@@ -12,12 +12,15 @@ __all__ = ["builtin_datasets"]
 
 
 def builtin_datasets() -> list[DatasetBuilder]:
-    """One instance of every built-in builder, in the order ``xmodal data list`` shows them."""
+    """One instance of every built-in builder (the stand-ins, then the original-layout loaders)."""
+    from .clipart import ClipartBuilder
     from .fsdd import FsddBuilder
     from .gmnotes import GmNotesBuilder
+    from .layouts import NsynthBuilder, SpeechCommandsBuilder, VggFaceBuilder, VoxCeleb1Builder
     from .mnist import MnistBuilder
     from .olivetti import OlivettiBuilder
     from .pairings import MnistDigits1to1Builder, MnistFsddBuilder
+    from .phrases import GmPhrasesBuilder
     from .tts import TtsDigitsBuilder
 
     return [
@@ -26,6 +29,12 @@ def builtin_datasets() -> list[DatasetBuilder]:
         OlivettiBuilder(),
         TtsDigitsBuilder(),
         GmNotesBuilder(),
+        GmPhrasesBuilder(),
+        ClipartBuilder(),
         MnistFsddBuilder(),
         MnistDigits1to1Builder(),
+        NsynthBuilder(),
+        SpeechCommandsBuilder(),
+        VoxCeleb1Builder(),
+        VggFaceBuilder(),
     ]

@@ -23,7 +23,7 @@ from typing import Literal
 from .._version import __version__
 from ..errors import DataError, XmodalError
 from .builder import BuildContext, DatasetBuilder
-from .checksums import sha256_file
+from .checksums import hash_bar, sha256_file
 from .dataset import Dataset
 from .manifest import MANIFEST_NAME, Manifest, read_manifest, write_manifest
 from .settings import cache_dir
@@ -45,15 +45,17 @@ class BuildResult:
     seconds: float
 
 
-def entry_dir(builder: DatasetBuilder, root: Path | None = None) -> Path:
-    return (root or cache_dir()) / "datasets" / builder.name / builder.cache_key
+def entry_dir(builder: DatasetBuilder) -> Path:
+    """Where ``builder``'s variant lives in the cache."""
+    return cache_dir() / "datasets" / builder.name / builder.cache_key
 
 
-def check_entry(builder: DatasetBuilder, directory: Path, verify: Verify = "quick") -> Manifest:
+def check_entry(builder: DatasetBuilder, directory: Path, verify: Verify = "quick",
+                progress: bool = False) -> Manifest:
     """The manifest of a complete, intact build of ``builder`` in ``directory``.
 
     Raises :class:`DataError` saying what is wrong otherwise (the reason is shown
-    when the next build repairs it).
+    when the next build repairs it). A full check of a large cache shows a bar.
     """
     manifest = read_manifest(directory / MANIFEST_NAME)
     if manifest.name != builder.name or manifest.version != builder.version:
@@ -68,9 +70,33 @@ def check_entry(builder: DatasetBuilder, directory: Path, verify: Verify = "quic
         size = path.stat().st_size
         if size != info.bytes:
             raise DataError(f"{path.name}: {size} bytes, expected {info.bytes} (truncated?)")
-        if verify == "full" and sha256_file(path) != info.sha256:
-            raise DataError(f"{path.name}: checksum mismatch (corrupt)")
+    _check_dependencies(manifest)
+    if verify == "full":
+        total = sum(a.bytes for a in manifest.arrays.values())
+        with hash_bar(total, f"{builder.name}: verify", progress) as bar:
+            for info in manifest.arrays.values():
+                if sha256_file(directory / info.file, bar.update) != info.sha256:
+                    raise DataError(f"{info.file}: checksum mismatch (corrupt)")
     return manifest
+
+
+
+def _check_dependencies(manifest: Manifest) -> None:
+    """A derived dataset is stale when a dataset it copied from now holds other data.
+
+    A dependency that is not cached (deleted to save space) is no reason to
+    rebuild: derived datasets hold copies of what they need.
+    """
+    from .api import get_builder
+
+    for name, dep in manifest.depends.items():
+        try:
+            builder = get_builder(name, **dep.params)
+            current = read_manifest(entry_dir(builder) / MANIFEST_NAME)
+        except DataError:
+            continue
+        if current.fingerprint != dep.fingerprint:
+            raise DataError(f"{name} has changed since this dataset was derived from it")
 
 
 @contextlib.contextmanager
@@ -85,16 +111,16 @@ def _locked(directory: Path) -> Iterator[None]:
 
 
 def ensure_built(builder: DatasetBuilder, *, force: bool = False, verify: Verify = "full",
-                 progress: bool = True, root: Path | None = None) -> BuildResult:
+                 progress: bool = True) -> BuildResult:
     """Build ``builder``'s dataset unless an intact cache exists; return it either way."""
-    directory = entry_dir(builder, root)
+    directory = entry_dir(builder)
     start = time.perf_counter()
     with _locked(directory):
         reason = "forced" if force else ""
         status: Literal["built", "rebuilt"] = "built"
         if not force:
             try:
-                manifest = check_entry(builder, directory, verify)
+                manifest = check_entry(builder, directory, verify, progress)
             except DataError as exc:
                 if directory.exists():
                     reason, status = str(exc), "rebuilt"

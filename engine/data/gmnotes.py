@@ -87,7 +87,7 @@ class GmNotesBuilder(DatasetBuilder):
     }
     card = DatasetCard(
         title="gm-notes: NSynth-like notes rendered from GM soundfonts",
-        summary="Single notes of 267 instruments (3 soundfonts x 89 GM programs in 10 "
+        summary="Single notes of 264 instruments (3 soundfonts x 88 GM programs in 10 "
                 "families), MIDI 24-84, velocities 25/75/127, 16 kHz mono, dry (no reverb or "
                 "chorus), the first 8192 samples (0.51 s) as float16; silent renders dropped.",
         source="rendered at build time with FluidSynth (pyfluidsynth) from FluidR3_GM.sf2 "

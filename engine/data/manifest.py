@@ -23,6 +23,7 @@ __all__ = [
     "MANIFEST_NAME",
     "ArrayInfo",
     "ArrayKind",
+    "Dependency",
     "Manifest",
     "SourceRecord",
     "read_manifest",
@@ -66,6 +67,13 @@ class SourceRecord(_Model):
     description: str = ""
 
 
+class Dependency(_Model):
+    """A dataset this one was derived from, as it was when this one was built."""
+
+    params: dict[str, Any] = Field(default_factory=dict)
+    fingerprint: str
+
+
 class Manifest(_Model):
     """Everything a loader needs to know about a built dataset."""
 
@@ -80,8 +88,8 @@ class Manifest(_Model):
     arrays: dict[str, ArrayInfo]
     meta: dict[str, Any] = Field(default_factory=dict)
     sources: list[SourceRecord] = Field(default_factory=list)
-    #: Datasets this one was derived from: name -> their fingerprint.
-    depends: dict[str, str] = Field(default_factory=dict)
+    #: Datasets this one was derived from, by name.
+    depends: dict[str, Dependency] = Field(default_factory=dict)
     card: dict[str, Any] = Field(default_factory=dict)
     engine_version: str = ""
     build_seconds: float = 0.0

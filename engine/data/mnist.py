@@ -71,8 +71,9 @@ class MnistBuilder(DatasetBuilder):
                "(yann.lecun.com mirrors), sha256-verified.",
         license="CC BY-SA 3.0",
         splits="train 8,000 / test 2,000, stratified by digit with a fixed seed.",
-        differences="The papers train on MNIST's 60,000 training images; only the 10,000 "
-                    "test images are available here, so both splits come from them.",
+        differences="MNIST's 60,000 training images are not available here; both splits come "
+                    "from the 10,000 test images, so the training set is much smaller than one "
+                    "drawn from full MNIST.",
         citation="LeCun et al., Gradient-based learning applied to document recognition, 1998.",
     )
 

@@ -54,8 +54,9 @@ class MnistFsddBuilder(DatasetBuilder):
         license="CC BY-SA 4.0 (FSDD) and CC BY-SA 3.0 (MNIST)",
         splits="train: the 8,000 mnist train images with fsdd train clips (takes 5-49); test: "
                "the 2,000 mnist test images with fsdd test clips (takes 0-4), drawn separately.",
-        differences="The aivae paper's many-to-one FSDD set paired MNIST's 60,000 training "
-                    "images; here the 10,000 test images are split 8,000 / 2,000.",
+        differences="Built like the aivae paper's many-to-one set (MNIST with FSDD), but from "
+                    "the 10,000 MNIST test images only (split 8,000 / 2,000), the only MNIST "
+                    "images available here.",
     )
 
     def build(self, ctx: BuildContext) -> None:

@@ -44,8 +44,8 @@ def pick_items(dataset: Dataset, count: int) -> list[int]:
     return picked
 
 
-def log_spectrogram(clip: np.ndarray, sample_rate: int) -> np.ndarray:
-    """A dB magnitude spectrogram (about 32 ms windows), frequency rows, for display."""
+def log_spectrogram(clip: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frequencies and a dB magnitude spectrogram (about 32 ms windows), for display."""
     from scipy.signal import spectrogram
 
     raw = np.asarray(clip)
@@ -53,8 +53,8 @@ def log_spectrogram(clip: np.ndarray, sample_rate: int) -> np.ndarray:
     nper = 2 ** int(math.log2(max(64, sample_rate * 0.032)))
     if len(x) < 2 * nper:  # very short clips: pad so that there are frames to show
         x = np.pad(x, (0, 2 * nper - len(x)))
-    _, _, sxx = spectrogram(x, fs=sample_rate, nperseg=nper, noverlap=nper * 3 // 4)
-    return np.asarray(10.0 * np.log10(sxx + 1e-10))
+    freqs, _, sxx = spectrogram(x, fs=sample_rate, nperseg=nper, noverlap=nper * 3 // 4)
+    return freqs, np.asarray(10.0 * np.log10(sxx + float(sxx.max()) * 1e-12 + 1e-30))
 
 
 def _image_tile(value: np.ndarray) -> Any:
@@ -74,12 +74,15 @@ def _image_tile(value: np.ndarray) -> Any:
 
 
 def _spectrogram_tile(clip: np.ndarray, sample_rate: int) -> Any:
+    """A log-frequency (40 Hz to Nyquist), 70 dB-range spectrogram tile: pitch reads as height."""
     from matplotlib import colormaps
     from PIL import Image as PILImage
 
-    spec = log_spectrogram(clip, sample_rate)
+    freqs, spec = log_spectrogram(clip, sample_rate)
+    rows = np.geomspace(40.0, sample_rate / 2, TILE)
+    spec = np.stack([np.interp(rows, freqs, column) for column in spec.T], axis=1)
     top = float(spec.max())
-    norm = np.clip((spec - (top - 80.0)) / 80.0, 0.0, 1.0)[::-1]  # low frequencies at the bottom
+    norm = np.clip((spec - (top - 70.0)) / 70.0, 0.0, 1.0)[::-1]  # low frequencies at the bottom
     rgb = (colormaps["magma"](norm)[..., :3] * 255).astype(np.uint8)
     return PILImage.fromarray(rgb, mode="RGB").resize((TILE, TILE), PILImage.Resampling.BILINEAR)
 
@@ -98,8 +101,9 @@ def save_grid(tiles: list[tuple[Any, str]], path: Path, title: str, columns: int
         x, y = (k % columns) * cell_w + 2, (k // columns) * cell_h + 16
         sheet.paste(tile, (x + (TILE - tile.width) // 2, y + (TILE - tile.height) // 2))
         draw.text((x, y + TILE + 1), caption[:14], fill="black")
-    with atomic_path(path) as tmp:
-        sheet.save(tmp, format="PNG")
+    with atomic_path(path) as tmp:  # 256 colours: a third of the bytes, same picture
+        sheet.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT).save(
+            tmp, format="PNG", optimize=True)
 
 
 def _label(dataset: Dataset, index: int) -> str:
@@ -109,12 +113,15 @@ def _label(dataset: Dataset, index: int) -> str:
 
 
 def default_preview(dataset: Dataset, path: Path, count: int | None = None) -> None:
-    """Images as a grid, audio as spectrograms, image+audio pairs side by side."""
+    """Images as a grid, audio as spectrograms, image+audio pairs side by side.
+
+    A dataset with neither (embeddings, tables) gets no picture.
+    """
     kinds = {f: dataset.manifest.arrays[f].kind for f in dataset.fields}
     image = next((f for f, k in kinds.items() if k == "image"), None)
     audio = next((f for f, k in kinds.items() if k == "audio"), None)
     if image is None and audio is None:
-        raise ValueError("nothing to draw (no image or audio field)")
+        return
     rate = int(dataset.meta.get("sample_rate", 16000))
     count = count or (48 if audio is None else 32 if image is None else 16)
     tiles = []

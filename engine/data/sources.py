@@ -66,8 +66,14 @@ def verify_source(source: Source, path: Path) -> None:
         if not files:
             raise DataError(f"{path}: no files matching {source.pattern!r} (incomplete source)")
         got = sha256_files(files)
-    else:
-        got = sha256_file(path)
+        if got != source.sha256:
+            raise DataError(
+                f"{path}: checksum mismatch over its {len(files)} files matching "
+                f"{source.pattern!r} (sha256 {_short(got)}..., expected {_short(source.sha256)}"
+                f"...); a file is corrupt, missing or extra, replace the folder"
+            )
+        return
+    got = sha256_file(path)
     if got != source.sha256:
         raise DataError(
             f"{path}: checksum mismatch (sha256 {_short(got)}..., expected "

@@ -1,0 +1,5 @@
+"""``python -m engine.cli`` runs the same command line as ``xmodal``."""
+
+from . import main
+
+main()

@@ -1,0 +1,109 @@
+"""The synthesised and rendered datasets, in their tiny variants: shapes, labels, leak-free splits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from engine.data import Dataset, build, load
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    # One cache for the whole session: modules that need fsdd or mnist build them once.
+    cache = tmp_path_factory.getbasetemp() / "xmodal-data-cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XMODAL_DATA_DIR", str(SHARED))
+        mp.setenv("XMODAL_CACHE_DIR", str(cache))
+        yield cache
+
+
+def _groups(ds: Dataset, field: str) -> dict[str, set[int]]:
+    return {s: set(np.asarray(ds.split(s)[field]).tolist()) for s in ds.splits}
+
+
+def _assert_disjoint(groups: dict[str, set[int]]) -> None:
+    names = list(groups)
+    for i, a in enumerate(names):
+        assert groups[a], a
+        for b in names[i + 1:]:
+            assert not groups[a] & groups[b], (a, b, groups[a] & groups[b])
+
+
+def test_tts_digits_is_split_by_voice() -> None:
+    ds = load("tts-digits", tiny=True, progress=False)
+    assert len(ds) == 80 and ds.meta["sample_rate"] == 16000
+    assert ds.classes["engine"] == ["flite", "espeak-ng"]
+    _assert_disjoint(_groups(ds, "speaker"))
+    speakers = ds.meta["speakers"]
+    voice_groups = {s: {speakers[ds.classes["speaker"][i]]["group"] for i in ids}
+                    for s, ids in _groups(ds, "speaker").items()}
+    assert not voice_groups["train"] & voice_groups["test"]
+    lengths = ds["audio"].lengths
+    assert lengths.min() > 0.15 * 16000 and lengths.max() < 2.0 * 16000  # trimmed words
+    clip = ds["audio"][0].astype(np.float32)
+    assert np.abs(clip).max() > 3000  # real speech, not silence
+
+
+def test_gm_notes_is_split_by_instrument_and_deterministic() -> None:
+    first = build("gm-notes", tiny=True, progress=False).dataset
+    assert len(first) == 90 and first["audio"].shape == (90, 8192)
+    assert first["audio"].dtype == np.float16 and first.meta["sample_rate"] == 16000
+    assert len(first.classes["family"]) == 10
+    _assert_disjoint(_groups(first, "instrument"))
+    for split in first.splits:  # every family is represented in every split
+        assert len(set(first.split(split)["family"].tolist())) == 10
+    assert set(first["midi"].tolist()) == {36, 60, 84}
+    again = build("gm-notes", tiny=True, workers=1, force=True, progress=False).dataset
+    assert again.path == first.path  # `workers` does not select a variant
+    assert again.manifest.fingerprint == first.manifest.fingerprint
+
+
+def test_gm_phrases_windows_never_straddle_splits() -> None:
+    ds = load("gm-phrases", tiny=True, progress=False)
+    rate = ds.meta["sample_rate"]
+    assert ds["audio"].shape[1] == rate // 2 and len(ds.classes["instrument"]) == 13
+    _assert_disjoint(_groups(ds, "phrase"))
+    assert set(np.asarray(ds["instrument"]).tolist()) == set(range(13))
+
+
+def test_instruments_clipart_has_13_classes_and_notes_substitutes() -> None:
+    ds = load("instruments-clipart", tiny=True, progress=False)
+    assert ds["image"].shape == (130, 64, 64, 3)
+    assert ds.classes["instrument"][:4] == ["violin", "viola", "cello", "double bass"]
+    assert set(ds.meta["substitutes"]) == {"viola", "double bass", "clarinet", "bassoon", "tuba"}
+    assert np.bincount(np.asarray(ds.split("test")["instrument"])).tolist() == [2] * 13
+    images = np.asarray(ds["image"]).reshape(len(ds), -1)
+    assert len(np.unique(images, axis=0)) == len(ds)  # every augmentation differs
+
+
+@pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="no ../shared/data")
+def test_mnist_digits_1to1_uses_every_image_once() -> None:
+    ds = load("mnist-digits-1to1", tiny=True, progress=False)
+    fsdd, tts = load("fsdd", progress=False), load("tts-digits", tiny=True, progress=False)
+    mnist = load("mnist", progress=False)
+    assert len(ds) == len(fsdd) + len(tts)
+    assert len(np.unique(ds["mnist_index"])) == len(ds)  # one-to-one
+    assert np.array_equal(np.asarray(mnist["label"])[ds["mnist_index"]], ds["digit"])
+    for split in ds.splits:
+        part = ds.split(split)
+        assert set(part["mnist_index"].tolist()) <= set(mnist.split(split).indices.tolist())
+        assert len(part) == len(fsdd.split(split)) + len(tts.split(split))
+    assert ds.meta["sample_rate"] == 8000
+    test_speakers = {ds.classes["speaker"][i] for i in ds.split("test")["speaker"].tolist()}
+    train_speakers = {ds.classes["speaker"][i] for i in ds.split("train")["speaker"].tolist()}
+    assert not {s for s in test_speakers if s.startswith("tts:")} & train_speakers
+
+
+def test_gm_notes_first_8192_samples_equal_the_head_of_the_4_s_render() -> None:
+    short = load("gm-notes", tiny=True, progress=False)
+    full = load("gm-notes", tiny=True, full=True, progress=False)
+    assert full["audio_full"].shape == (90, 64000)
+    assert np.array_equal(full["audio_full"][:, :8192], full["audio"])
+    assert np.array_equal(full["audio"], short["audio"])  # held 8192 == head of 4 s note
+    assert np.abs(full["audio_full"][:, -1000:].astype(np.float32)).max() < 0.05  # released
