@@ -142,6 +142,16 @@ class Pipeline(nn.Module):
                 outputs.extend(self.translate_batch(chunk, **options))
         return outputs[0] if single else outputs
 
+    def demo_inputs(self) -> list[tuple[str, Image | Audio]]:
+        """Named sample inputs for ``xmodal demo``, made from local sources.
+
+        The default gives spoken digits to audio models and faces to image
+        models; override it when the paper wants other inputs (instruments...).
+        """
+        from .demo import default_inputs
+
+        return default_inputs(self.encoder.input_kind)
+
     def translate_batch(self, media: list[Any], **options: Any) -> list[Image | Audio]:
         """Prepared batch through encoder, translator and decoder (override for odd flows)."""
         try:

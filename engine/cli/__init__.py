@@ -25,6 +25,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "push": "engine.cli.hub:push_cmd",
     "pull": "engine.cli.hub:pull_cmd",
     "doctor": "engine.cli.doctor:doctor_cmd",
+    "demo": "engine.cli.demo:demo_cmd",
     "data": "engine.cli.data:data_group",
     "train": "engine.cli.train:train_cmd",
     "eval": "engine.cli.train:eval_cmd",
