@@ -35,9 +35,9 @@ class DemoResult:
     skipped: str = ""
 
 
-def _spoken_digits() -> list[tuple[str, Audio]]:
+def _spoken_digits() -> list[tuple[str, Image | Audio]]:
     if shutil.which("flite"):
-        clips = []
+        clips: list[tuple[str, Image | Audio]] = []
         with tempfile.TemporaryDirectory() as tmp:
             for word in _DIGITS:
                 path = Path(tmp) / f"{word}.wav"
@@ -55,7 +55,7 @@ def _spoken_digits() -> list[tuple[str, Audio]]:
             for d, i in zip((3, 7), picks, strict=True)]
 
 
-def _faces() -> list[tuple[str, Image]]:
+def _faces() -> list[tuple[str, Image | Audio]]:
     try:
         from . import data
 
