@@ -168,3 +168,8 @@ def test_save_is_atomic_on_failure(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
     img.save(target)
     assert Image.load(target).size == (4, 4)
+
+
+def test_saved_files_are_not_private(tmp_path: Path) -> None:
+    path = Image(torch.rand(1, 4, 4)).save(tmp_path / "x.png")
+    assert path.stat().st_mode & 0o044 == 0o044  # group and others may read, as with open()

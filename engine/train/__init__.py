@@ -1,0 +1,72 @@
+"""The training runtime: recipes (what a paper trains) run by one engine loop.
+
+A plugin writes a :class:`Recipe` (config with presets, modules, optimisers,
+one training step, evaluation, card) and registers it with the
+``register_recipes`` hook; ``xmodal train NAME --preset P --out DIR`` or
+:func:`train` runs it with seeding, distributed data, mixed precision,
+progress, JSONL logs, evaluation with best-checkpoint selection, atomic
+checkpoints, exact resume, NaN/inf and signal handling, and export to a
+pretrained folder. See ``docs/training.md``.
+
+Importing this package is cheap; the pieces load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checkpoint import CheckpointStore
+    from .config import REQUIRED_PRESETS, RecipeConfig, parse_overrides
+    from .context import StepContext
+    from .evaluate import evaluate
+    from .guard import TrainingDiverged, TrainingInterrupted
+    from .loop import TrainResult, train
+    from .recipe import Recipe, Selection, find_recipe, recipe_for_pipeline
+    from .runlog import read_log
+
+__all__ = [
+    "REQUIRED_PRESETS",
+    "CheckpointStore",
+    "Recipe",
+    "RecipeConfig",
+    "Selection",
+    "StepContext",
+    "TrainResult",
+    "TrainingDiverged",
+    "TrainingInterrupted",
+    "evaluate",
+    "find_recipe",
+    "parse_overrides",
+    "read_log",
+    "recipe_for_pipeline",
+    "train",
+]
+
+_WHERE = {
+    "CheckpointStore": "checkpoint",
+    "REQUIRED_PRESETS": "config",
+    "RecipeConfig": "config",
+    "parse_overrides": "config",
+    "StepContext": "context",
+    "evaluate": "evaluate",
+    "TrainingDiverged": "guard",
+    "TrainingInterrupted": "guard",
+    "TrainResult": "loop",
+    "train": "loop",
+    "Recipe": "recipe",
+    "Selection": "recipe",
+    "find_recipe": "recipe",
+    "recipe_for_pipeline": "recipe",
+    "read_log": "runlog",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'engine.train' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
