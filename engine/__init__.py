@@ -10,6 +10,7 @@ Attributes are imported on first access so that ``import engine`` (and the
 
 from __future__ import annotations
 
+from ._lazy import lazy_getattr
 from ._version import API_VERSION, __version__
 from .errors import (
     CheckpointError,
@@ -23,8 +24,6 @@ from .errors import (
 # No `typing` import at run time: this module is on the `xmodal list` hot path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
-
     from .hookspecs import hookimpl
     from .hub import load, pull, push_folder
     from .interfaces import Decoder, Encoder, Metric, Translator
@@ -73,15 +72,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
-    import importlib
-
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, globals(), _LAZY)
 
 
 def __dir__() -> list[str]:

@@ -12,9 +12,10 @@ Importing this package is cheap; the classes load on first use.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from .classification import ClassifierAccuracy, TopKLabelMatch
@@ -57,13 +58,7 @@ _REGISTERED = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'engine.metrics' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, globals(), {k: f".{v}" for k, v in _WHERE.items()})
 
 
 def _factory(class_name: str) -> Callable[..., Any]:
