@@ -3,6 +3,7 @@
 # .venv/ with the engine and every in-tree plugin installed (editable), and the
 # dev tools. Safe to run again: each step is skipped when already done.
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -24,10 +25,10 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 plugins=()
 for p in plugins/*/pyproject.toml; do
-    [ -f "$p" ] && plugins+=(-e "$(dirname "$p")")
+    plugins+=(-e "$(dirname "$p")")
 done
 stamp=.venv/.xmodal-setup
-want=$(cat pyproject.toml plugins/*/pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+want=$(cat pyproject.toml plugins/*/pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "setup: installing the engine and ${#plugins[@]} plugin(s) into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
