@@ -32,8 +32,9 @@ want=$(cat pyproject.toml plugins/*/pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "setup: installing the engine and ${#plugins[@]} plugin(s) into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+    # (the filter only hides pip's notes about optional local index folders)
     .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -e ".[dev]" "${plugins[@]}" 2>&1 | grep -v "^WARNING: Location" || true
+        -e ".[dev]" "${plugins[@]}" 2>&1 | { grep -v "^WARNING: Location" || true; }
     .venv/bin/python -c "import engine, torch, torchaudio" # fail here, not later
     echo "$want" > "$stamp"
 fi
