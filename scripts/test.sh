@@ -4,6 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-echo "== ruff"; .venv/bin/ruff check engine plugins tests benchmarks examples
-echo "== mypy"; .venv/bin/mypy engine
+lint=()
+for d in engine plugins tests benchmarks examples; do [ -e "$d" ] && lint+=("$d"); done
+typed=(engine)
+for p in plugins/*/xmodal_*; do [ -d "$p" ] && typed+=("$p"); done
+echo "== ruff"; .venv/bin/ruff check "${lint[@]}"
+echo "== mypy"; .venv/bin/mypy "${typed[@]}"
 echo "== pytest"; .venv/bin/python -m pytest -p no:cacheprovider "$@"
