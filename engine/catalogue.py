@@ -6,12 +6,16 @@ installed entry points without importing torch or any plugin.
 
 from __future__ import annotations
 
+import marshal
 import os
-import tomllib
 
 from .errors import XmodalError
 
-__all__ = ["CatalogueEntry", "Paper", "catalogue", "catalogue_path"]
+TYPE_CHECKING = False  # no `typing` import at run time: this is the `xmodal list` hot path
+if TYPE_CHECKING:
+    from typing import Any
+
+__all__ = ["CatalogueEntry", "Paper", "catalogue", "catalogue_path", "user_cache_dir"]
 
 
 class Paper:
@@ -70,6 +74,48 @@ def catalogue_path() -> str:
     raise XmodalError(f"the model catalogue registry.toml is missing (looked in {here})")
 
 
+def user_cache_dir() -> str:
+    """The engine's cache folder: ``$XMODAL_CACHE_DIR``, else ``$XDG_CACHE_HOME/xmodal``
+    (``~/.cache/xmodal``)."""
+    value = os.environ.get("XMODAL_CACHE_DIR")
+    if value:
+        return os.path.abspath(os.path.expanduser(value))
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "xmodal")
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    """The parsed catalogue, through a marshal cache keyed by the file's identity.
+
+    ``tomllib`` imports ``typing``, ``datetime`` and ``string``, a large share of
+    the ``xmodal list`` budget; the cached parse (stdlib ``marshal``, no imports)
+    is used while the file's path, size and mtime are unchanged.
+    """
+    st = os.stat(path)
+    key = (path, st.st_mtime_ns, st.st_size)
+    cache = os.path.join(user_cache_dir(), "catalogue-v1.marshal")
+    try:
+        with open(cache, "rb") as fh:
+            cached_key, data = marshal.load(fh)
+        if cached_key == key and isinstance(data, dict):
+            return data
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    import tomllib
+
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    try:
+        os.makedirs(os.path.dirname(cache), exist_ok=True)
+        tmp = f"{cache}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            marshal.dump((key, data), fh)
+        os.replace(tmp, cache)
+    except (OSError, ValueError):
+        pass  # a cache we cannot write only costs the parse next time
+    return data
+
+
 _CACHE: dict[str, CatalogueEntry] | None = None
 
 
@@ -80,9 +126,8 @@ def catalogue() -> dict[str, CatalogueEntry]:
         return _CACHE
     path = catalogue_path()
     try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        data = _read_toml(path)
+    except (OSError, ValueError) as exc:
         raise XmodalError(f"cannot read the model catalogue {path}: {exc}") from exc
     entries: dict[str, CatalogueEntry] = {}
     for name, raw in data.get("models", {}).items():

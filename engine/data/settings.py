@@ -28,8 +28,9 @@ def _user_cache() -> Path:
 
 def cache_dir() -> Path:
     """Root of the dataset cache: ``$XMODAL_CACHE_DIR``, else ``~/.cache/xmodal``."""
-    value = os.environ.get(CACHE_DIR_ENV)
-    return Path(value).expanduser().resolve() if value else _user_cache()
+    from ..catalogue import user_cache_dir
+
+    return Path(user_cache_dir()).resolve()
 
 
 def data_dir() -> Path:
