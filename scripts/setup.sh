@@ -30,7 +30,7 @@ done
 stamp=.venv/.xmodal-setup
 want=$(cat pyproject.toml plugins/*/pyproject.toml | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "setup: installing the engine and ${#plugins[@]} plugin(s) into .venv"
+    echo "setup: installing the engine and $(( ${#plugins[@]} / 2 )) plugin(s) into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
     # (the filter only hides pip's notes about optional local index folders)
     .venv/bin/python -m pip install -q --disable-pip-version-check \
