@@ -37,10 +37,12 @@ def _tile(images: torch.Tensor, picks: list[int], per_digit: int) -> torch.Tenso
 
 def comparison_grid(pipeline: AivaePipeline, pairs: PairedMels, path: str | os.PathLike[str], *,
                     title: str, per_digit: int = 8) -> Path:
-    """Digits generated from test clips (left) beside real MNIST test images (right), one row per digit.
+    """Digits generated from test clips beside real MNIST test images, one row per digit.
 
-    Each generated image comes from a different test clip, so the left panel
-    also shows how much the translation varies between speakers and takes.
+    Panels: the posterior-mean translation (what ``translate`` returns and the
+    LeNet score measures), one posterior draw per clip (the VAE's variety), and
+    real images. Each column is a different test clip, so the panels also show
+    how much a translation varies between speakers and takes.
     """
     import matplotlib
 
@@ -48,10 +50,14 @@ def comparison_grid(pipeline: AivaePipeline, pairs: PairedMels, path: str | os.P
     import matplotlib.pyplot as plt
 
     picks = _pick(pairs.digit, per_digit)
-    generated = generate(pipeline, pairs.mel)
-    fig, axes = plt.subplots(1, 2, figsize=(2 * per_digit * 0.42 + 0.6, 10 * 0.42 + 0.8))
-    for ax, images, label in ((axes[0], generated, "generated from test speech"),
-                              (axes[1], pairs.image, "real MNIST test images")):
+    panels = (
+        (generate(pipeline, pairs.mel), "generated (posterior mean)"),
+        (generate(pipeline, pairs.mel, sample=torch.Generator().manual_seed(0)),
+         "generated (posterior sample)"),
+        (pairs.image, "real MNIST test images"),
+    )
+    fig, axes = plt.subplots(1, 3, figsize=(3 * per_digit * 0.42 + 0.6, 10 * 0.42 + 0.8))
+    for ax, (images, label) in zip(axes, panels, strict=True):
         ax.imshow(_tile(images, picks, per_digit).numpy(), cmap="gray", vmin=0, vmax=1)
         ax.set_title(label, fontsize=9)
         ax.set_xticks([])
