@@ -1,0 +1,126 @@
+"""The paper's pictures: the audio metric space (Figure 2 b) and faces grouped by family (Figure 3).
+
+``python -m xmodal_face2nsynth.pictures MODEL --out DIR`` draws both for a
+saved model (a folder or ``face2nsynth`` for the bundled one) on the held-out
+faces, using the same evaluator (pitches, family assignment) as ``xmodal eval``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .audio import FAMILIES, NUM_FAMILIES
+from .evaluation import Evaluator
+
+__all__ = ["draw_face_grid", "draw_metric_space", "main"]
+
+
+def _family_colours() -> list[tuple[float, float, float, float]]:
+    import matplotlib
+
+    cmap = matplotlib.colormaps["tab10"]
+    return [cmap(k) for k in range(NUM_FAMILIES)]
+
+
+def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
+                      per_family: int = 80, seed: int = 0) -> Path:
+    """t-SNE of phi: real test notes coloured by family, translated faces as black-edged marks.
+
+    Translations are drawn at the evaluation pitches and filled with the colour of
+    the family they are assigned to, so one sees both where they land and how
+    many families they spread over.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.manifold import TSNE
+
+    real_phi, real_family = evaluator.real.phi, evaluator.real.family
+    rng = np.random.default_rng(seed)
+    keep = np.concatenate([
+        rng.permutation(np.flatnonzero(real_family == k))[:per_family] for k in range(NUM_FAMILIES)
+    ])
+    fakes = evaluator.grid(generator)  # type: ignore[arg-type]
+    fake_phi = torch.cat([phi for _, _, phi in fakes])
+    assigned = evaluator.assign_families(fake_phi).numpy()
+    points = torch.cat([real_phi[keep], fake_phi]).double().numpy()
+    xy = TSNE(n_components=2, perplexity=30, init="pca", random_state=seed).fit_transform(points)
+    real_xy, fake_xy = xy[:len(keep)], xy[len(keep):]
+    colours = _family_colours()
+    fig, ax = plt.subplots(figsize=(7.5, 6.5), dpi=110)
+    for k, name in enumerate(FAMILIES):
+        sel = real_family[keep] == k
+        ax.scatter(real_xy[sel, 0], real_xy[sel, 1], s=9, color=colours[k], alpha=0.55, label=name)
+    ax.scatter(fake_xy[:, 0], fake_xy[:, 1], s=28, marker="*", c=[colours[k] for k in assigned],
+               edgecolors="black", linewidths=0.5, label="translated faces")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"phi space (t-SNE): real test notes by family, {len(fake_xy)} translations "
+                 f"of {len(evaluator.faces)} held-out faces", fontsize=9)
+    ax.legend(fontsize=7, markerscale=1.5, loc="best", ncol=2)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
+                   per_row: int = 10) -> Path:
+    """Held-out faces grouped by the family their note falls into (majority over the pitches)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from engine import data
+
+    votes = torch.stack([evaluator.assign_families(phi) for _, _, phi in
+                         evaluator.grid(generator)])  # type: ignore[arg-type]
+    family = torch.mode(votes, dim=0).values.numpy()
+    images = np.asarray(data.load("olivetti", progress=False)["image"])
+    index = evaluator.face_set.image_index
+    rows = [k for k in range(NUM_FAMILIES) if (family == k).any()]
+    fig, axes = plt.subplots(len(rows), per_row, figsize=(per_row * 0.9, len(rows) * 1.05),
+                             dpi=110, squeeze=False)
+    for r, k in enumerate(rows):
+        members = np.flatnonzero(family == k)
+        for c in range(per_row):
+            ax = axes[r][c]
+            ax.axis("off")
+            if c < len(members):
+                ax.imshow(images[index[members[c]]], cmap="gray", vmin=0, vmax=255)
+        axes[r][0].set_title(f"{FAMILIES[k]} ({len(members)})", fontsize=8, loc="left")
+    fig.suptitle("held-out faces grouped by the family of their translation", fontsize=9)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", help="folder of a saved model, or face2nsynth (bundled)")
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--prefix", default="", help="file name prefix, e.g. the row name")
+    args = parser.parse_args(argv)
+    import engine
+
+    from .recipe import Face2NSynthRecipe
+
+    pipeline = engine.load(args.model)
+    recipe = Face2NSynthRecipe(Face2NSynthRecipe.configure("cpu-small"))
+    evaluator = recipe.evaluator("test")
+    generator = pipeline.translator
+    print(draw_metric_space(evaluator, generator, args.out / f"{args.prefix}metric-space.png"))
+    print(draw_face_grid(evaluator, generator, args.out / f"{args.prefix}faces-by-family.png"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The face2nsynth pipeline: face image -> dlib embedding -> generator -> 16 kHz note.
+
+Options of ``translate`` (and ``xmodal translate ... --NAME VALUE``):
+
+- ``pitch``: MIDI note 24-84 for every input; without it each face gets a pitch
+  drawn from the training notes' pitch distribution, seeded by the face, so a
+  face always plays the same note;
+- ``crop``: ``"detect"`` (default; photos: find the face, exit 2 when there is
+  none) or ``"tight"`` (the image already is a tight face crop, like Olivetti).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal, Self
+
+import torch
+from pydantic import BaseModel, Field
+
+from engine import Audio, Image, MediaError, Pipeline, PipelineConfig
+from engine.decoders import WaveformDecoder
+
+from .audio import NUM_SAMPLES, SAMPLE_RATE
+from .faces import EMBEDDING_DIM, REFERENCES, FaceEncoder
+from .generator import NoteGenerator
+
+__all__ = ["Face2NSynthArchitecture", "Face2NSynthPipeline"]
+
+
+class Face2NSynthArchitecture(BaseModel):
+    """What ``config.json`` records about the network (defaults: the bundled ``cpu-small`` model)."""
+
+    width: int = Field(8, ge=1, description="generator width d: channels 16d, 8d, 4d, 2d, d")
+    embedding_dim: int = EMBEDDING_DIM
+    face_crop: Literal["detect", "tight"] = "detect"
+
+
+class Face2NSynthPipeline(Pipeline):
+    model_type: ClassVar[str] = "face2nsynth"
+    Architecture = Face2NSynthArchitecture
+    options: ClassVar[dict[str, type]] = {"pitch": int, "crop": str}
+
+    encoder: FaceEncoder
+    translator: NoteGenerator
+
+    @classmethod
+    def build(cls, config: PipelineConfig) -> Self:
+        arch = cls.architecture(config)
+        return cls(
+            config,
+            FaceEncoder(arch.face_crop),
+            NoteGenerator(width=arch.width, in_dim=arch.embedding_dim),
+            WaveformDecoder(SAMPLE_RATE),
+        )
+
+    @classmethod
+    def make(cls, width: int, name: str = "face2nsynth",
+             generator: NoteGenerator | None = None) -> Self:
+        """A pipeline of ``width`` with the config a saved one needs (around ``generator`` if given)."""
+        config = cls.make_config(
+            name, "face2nsynth", architecture={"width": width},
+            preprocessing={"sample_rate": SAMPLE_RATE, "samples": NUM_SAMPLES,
+                           "face_chip": "dlib 5-point alignment, 150x150"},
+            references=dict(REFERENCES),
+        )
+        if generator is None:
+            return cls.build(config)
+        return cls(config, FaceEncoder(), generator, WaveformDecoder(SAMPLE_RATE))
+
+    def translate_batch(self, media: list[Any], **options: Any) -> list[Image | Audio]:
+        crop = options.get("crop")
+        if crop is not None and crop not in ("detect", "tight"):
+            raise MediaError(f"--crop must be 'detect' or 'tight', not {crop!r}")
+        chips = torch.stack([self.encoder.prepare(m, crop) for m in media])
+        features = self.encoder(chips).to(self.translator.dense.weight.device)
+        return self.notes(features, pitch=options.get("pitch"))
+
+    def notes(self, features: torch.Tensor, pitch: int | None = None,
+              pitch_index: torch.Tensor | None = None) -> list[Image | Audio]:
+        """Face embeddings (already computed) -> notes; used by translation and evaluation."""
+        waves = self.translator(features, pitch=pitch, pitch_index=pitch_index)
+        return self.decoder.to_media(self.decoder(waves))
