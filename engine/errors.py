@@ -15,6 +15,7 @@ __all__ = [
     "ModelNotFoundError",
     "PluginError",
     "XmodalError",
+    "describe_validation_error",
 ]
 
 
@@ -40,3 +41,15 @@ class CheckpointError(XmodalError):
 
 class DataError(XmodalError):
     """A dataset source is missing or corrupt, or a cache cannot be built."""
+
+
+def describe_validation_error(exc: Exception, default: str = "config") -> str:
+    """``"field.path: message"`` for the first problem in a pydantic ``ValidationError``.
+
+    One line is all a user needs to fix a config; pydantic's full report is
+    many lines and breaks the one-line error contract.
+    """
+    errors = exc.errors()  # type: ignore[attr-defined]
+    first = errors[0]
+    where = ".".join(str(p) for p in first["loc"]) or default
+    return f"{where}: {first['msg']}"

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from torch import nn
 
 from ._version import API_VERSION
-from .errors import CheckpointError, MediaError
+from .errors import CheckpointError, MediaError, describe_validation_error
 from .interfaces import Decoder, Encoder, Translator
 from .media import Audio, Image
 
@@ -57,9 +57,7 @@ class PipelineConfig(BaseModel):
         try:
             return cls.model_validate_json(text)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"]) or "config"
-            raise CheckpointError(f"{path}: invalid config ({where}: {first['msg']})") from exc
+            raise CheckpointError(f"{path}: invalid config ({describe_validation_error(exc)})") from exc
 
 
 class Pipeline(nn.Module):
@@ -103,10 +101,9 @@ class Pipeline(nn.Module):
         try:
             return cls.Architecture.model_validate(config.architecture)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
             raise CheckpointError(
-                f"config.json architecture does not fit {cls.__name__} ({where}: {first['msg']})"
+                f"config.json architecture does not fit {cls.__name__} "
+                f"({describe_validation_error(exc, 'architecture')})"
             ) from exc
 
     @classmethod

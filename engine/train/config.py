@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import XmodalError
+from ..errors import XmodalError, describe_validation_error
 from ..registry import suggest
 
 __all__ = [
@@ -126,9 +126,7 @@ def _validate(config_cls: type[RecipeConfig], data: dict[str, Any], what: str) -
     try:
         return config_cls.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "config"
-        raise XmodalError(f"{what}: {where}: {first['msg']}") from exc
+        raise XmodalError(f"{what}: {describe_validation_error(exc)}") from exc
 
 
 def apply_overrides(config: RecipeConfig, overrides: Mapping[str, Any]) -> RecipeConfig:
