@@ -35,11 +35,14 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("clips")
     empty = root / "empty.wav"
     sf.write(empty, np.zeros(0, dtype=np.float32), 8000)
+    silent = root / "silent.wav"
+    sf.write(silent, np.zeros(4000, dtype=np.float32), 8000)
     return {
         "plain": _tone(root / "plain.wav", 0.6, 8000),
         "stereo48k": _tone(root / "stereo48k.wav", 0.6, 48000, channels=2),
         "short": _tone(root / "short.wav", 0.2, 16000),
         "empty": empty,
+        "silent": silent,
     }
 
 
@@ -71,3 +74,11 @@ def test_empty_wav_exits_2_with_one_line(clips: dict[str, Path], tmp_path: Path)
     assert len(result.stderr.strip().splitlines()) == 1
     assert "no samples" in result.stderr or "empty" in result.stderr
     assert not out.exists()
+
+
+def test_silent_wav_exits_2_naming_the_file(clips: dict[str, Path], tmp_path: Path) -> None:
+    result = _xmodal("translate", "aivae", str(clips["plain"]), str(clips["silent"]), "-o",
+                     str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "silent.wav" in result.stderr and "silent" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -23,6 +23,7 @@ there is no digit in it to draw.
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any, ClassVar
 
 import torch
@@ -110,8 +111,16 @@ class MelFrontEnd(Encoder):
         super().__init__()
         self.settings = settings or MelSettings()
 
+    def load(self, item: Any) -> Audio:
+        """Decode one input, refusing silent clips here, where the file name is still known."""
+        audio = Audio.load(item)
+        if float(audio.data.abs().max()) <= self.settings.silence_peak:
+            where = f"{item}: " if isinstance(item, str | os.PathLike) else ""
+            raise MediaError(f"{where}the clip is silent: no spoken digit to translate")
+        return audio
+
     def prepare(self, media: Any) -> torch.Tensor:
-        audio = media if isinstance(media, Audio) else Audio.load(media)
+        audio = media if isinstance(media, Audio) else self.load(media)
         audio = audio.to_mono().resample(self.settings.sample_rate)
         return mel_image(audio.data[0], self.settings)
 

@@ -57,6 +57,17 @@ def test_distance_stats_of_rows() -> None:
     assert abs(stats.std - float(np.std([5, 10, 5], ddof=1))) < 1e-9
 
 
+
+def test_distance_stats_within_groups() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(9, 5))
+    groups = np.array([0, 1, 0, 2, 1, 0, 2, 2, 1])
+    d = [np.linalg.norm(x[i] - x[j]) for i, j in itertools.combinations(range(9), 2)
+         if groups[i] == groups[j]]
+    stats = DistanceStats.of(torch.from_numpy(x), groups=torch.from_numpy(groups))
+    assert abs(stats.mean - float(np.mean(d))) < 1e-9
+    assert abs(stats.std - float(np.std(d, ddof=1))) < 1e-9
+
 def test_hinge_losses() -> None:
     real, fake = torch.tensor([2.0, 0.5]), torch.tensor([-2.0, 0.0])
     assert float(hinge_d_loss(real, fake)) == (0 + 0.5) / 2 + (0 + 1) / 2

@@ -40,10 +40,9 @@ DEVIATIONS = """\
 - Width: the `cpu-small` preset uses generator/discriminator width d = 8 (channels 128 down to
   8) instead of the paper's d = 64, batch 32, and far fewer steps, to train in under an hour
   on 2 CPU cores. The `paper` preset has the paper's widths.
-- Distance loss and PC compare translations made at one common pitch (pairs within groups of
-  faces sharing a pitch; phi statistics of equal-pitch real notes), because the pitch is the
-  caller's choice. `metric_pairs=all` gives the literal all-pairs version; `pc_mixed` reports
-  PC with every face at its own pitch.
+- Evaluation protocol details the paper leaves open are ours: every held-out face is
+  translated 10 times at pitches drawn from the training distribution and PC / SV / FID / IS
+  are averaged over these copies; `pc_same_pitch` reports PC with all faces at one common pitch.
 - phi's triplet network psi and the FID/IS classifiers are small log-mel CNNs trained here on
   gm-notes (`python -m xmodal_face2nsynth.frozen`), shared by all rows.
 """
@@ -84,11 +83,12 @@ def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
             ),
             "Evaluation protocol": (
                 "Held-out faces are Olivetti's 10 test people (100 photos), real notes gm-notes' "
-                "test instruments. PC and SV: averaged over "
-                f"{config.eval_pitches} common pitches; FID/IS: {config.eval_copies} "
-                "translations per face at pitches drawn from the training distribution against "
-                f"{config.eval_real} real notes; `fid_*_ref` is real train notes against the same "
-                "real notes. Reproduce with `xmodal eval face2nsynth --json`."
+                f"test instruments. Every face is translated {config.eval_copies} times at pitches "
+                "drawn from the training distribution; PC, SV (per copy, averaged), FID and IS "
+                f"(all translations against {config.eval_real} real notes) are computed on these; "
+                "`fid_*_ref` is real train notes against the same real notes, `pc_same_pitch` PC "
+                f"with all faces at one common pitch (averaged over {config.eval_pitches} pitches). "
+                "Reproduce with `xmodal eval face2nsynth --json`."
             ),
         },
     )

@@ -31,9 +31,20 @@ class DistanceStats:
     std: float
 
     @classmethod
-    def of(cls, x: torch.Tensor, max_items: int = 4096) -> DistanceStats:
-        """Statistics of all pairwise distances among (at most ``max_items``, the first) rows."""
-        d = torch.pdist(x[:max_items].detach().double())
+    def of(cls, x: torch.Tensor, max_items: int = 4096, groups: torch.Tensor | None = None) -> DistanceStats:
+        """Statistics of the pairwise distances among (at most ``max_items``, the first) rows.
+
+        With ``groups``, only pairs within one group count. All pairs go through
+        ``torch.pdist``: no gradient is needed here, and the difference vectors
+        that ``pair_distances`` builds would take ``n^2 * dim`` memory (36 GB for
+        3,000 phi vectors).
+        """
+        x = x[:max_items].detach().double()
+        if groups is None:
+            d = torch.pdist(x)
+        else:
+            groups = groups[:max_items]
+            d = torch.cat([torch.pdist(x[groups == g]) for g in torch.unique(groups)])
         return cls(float(d.mean()), float(d.std()))
 
     def standardise(self, d: torch.Tensor) -> torch.Tensor:

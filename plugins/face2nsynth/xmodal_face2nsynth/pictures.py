@@ -30,9 +30,10 @@ def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Pa
                       per_family: int = 80, seed: int = 0) -> Path:
     """t-SNE of phi: real test notes coloured by family, translated faces as black-edged marks.
 
-    Translations are drawn at the evaluation pitches and filled with the colour of
-    the family they are assigned to, so one sees both where they land and how
-    many families they spread over.
+    Translations (every face at ``copies`` pitches drawn from the training
+    distribution, as in the evaluation) are filled with the colour of the family
+    they are assigned to, so one sees both where they land and how many
+    families they spread over.
     """
     import matplotlib
 
@@ -45,8 +46,7 @@ def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Pa
     keep = np.concatenate([
         rng.permutation(np.flatnonzero(real_family == k))[:per_family] for k in range(NUM_FAMILIES)
     ])
-    fakes = evaluator.grid(generator)  # type: ignore[arg-type]
-    fake_phi = torch.cat([phi for _, _, phi in fakes])
+    _, fake_phi = evaluator.translations(generator)  # type: ignore[arg-type]
     assigned = evaluator.assign_families(fake_phi).numpy()
     points = torch.cat([real_phi[keep], fake_phi]).double().numpy()
     xy = TSNE(n_components=2, perplexity=30, init="pca", random_state=seed).fit_transform(points)
@@ -72,7 +72,7 @@ def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Pa
 
 def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
                    per_row: int = 10) -> Path:
-    """Held-out faces grouped by the family their note falls into (majority over the pitches)."""
+    """Held-out faces grouped by the family their notes fall into (majority over the pitches)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,8 +80,8 @@ def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
 
     from engine import data
 
-    votes = torch.stack([evaluator.assign_families(phi) for _, _, phi in
-                         evaluator.grid(generator)])  # type: ignore[arg-type]
+    _, phi = evaluator.translations(generator)  # type: ignore[arg-type]
+    votes = evaluator.assign_families(phi).view(-1, len(evaluator.faces))
     family = torch.mode(votes, dim=0).values.numpy()
     images = np.asarray(data.load("olivetti", progress=False)["image"])
     index = evaluator.face_set.image_index
