@@ -71,3 +71,22 @@ def test_gan_step_updates_both_networks(tmp_path: Path) -> None:
     assert set(ckpt.modules) == {"vae", "discriminator"}
     assert all(torch.isfinite(v).all() for v in ckpt.modules["discriminator"].values())
     assert result.steps == 1
+
+
+def test_alpha_grid_reads_finished_runs(tmp_path: Path) -> None:
+    from xmodal_aivae.alphagrid import alpha_plot, markdown_table, read_cells
+
+    runs = []
+    for alpha in (2.0, 0.5):
+        run = tmp_path / f"a{alpha}"
+        result = train("aivaegan", run, preset="test", overrides={"alpha": alpha, "steps": 2})
+        runs.append((run, result.metrics["lenet_accuracy"]))
+    cells = read_cells([run for run, _ in runs])
+    assert [c.alpha for c in cells] == [0.5, 2.0]  # sorted by alpha
+    assert cells[1].lenet_accuracy == pytest.approx(runs[0][1])
+    assert all(c.setting == "many-to-one" and c.steps == 2 and c.seconds > 0 for c in cells)
+    table = markdown_table(cells).splitlines()
+    assert len(table) == 4 and table[3].startswith("| 2 |") and table[3].endswith("94.3% |")
+    assert alpha_plot(cells, tmp_path / "t5.png").stat().st_size > 1000
+    with pytest.raises(engine.DataError, match="not a finished run"):
+        read_cells([tmp_path])

@@ -3,6 +3,7 @@
     xmodal aivae pictures MODEL --out grid.png            generated vs real digits (Figures 3-7)
     xmodal aivae ablation MODEL [MODEL...] --out a.png     accuracy vs zeroed latent dimensions
     xmodal aivae lenet [--out DIR]                          retrain the bundled LeNet-5 evaluator
+    xmodal aivae alpha-grid RUN [RUN...] --out t5.png       Table 5 from finished aivaegan runs
 
 MODEL is anything ``engine.load`` accepts (catalogue name, folder, Hub id).
 """
@@ -88,6 +89,18 @@ def ablation_cmd(models: tuple[str, ...], out: Path, json_out: Path | None, sett
     if json_out is not None:
         json_out.write_text(json.dumps(curves, indent=1) + "\n")
     click.echo(str(out))
+
+
+@aivae_group.command("alpha-grid")
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+def alpha_grid_cmd(runs: tuple[Path, ...], out: Path) -> None:
+    """Table 5 (Markdown) and its plot from finished `xmodal train aivaegan` run folders."""
+    from .alphagrid import alpha_plot, markdown_table, read_cells
+
+    cells = read_cells(runs)
+    click.echo(markdown_table(cells))
+    click.echo(str(alpha_plot(cells, out)))
 
 
 @aivae_group.command("lenet")
