@@ -9,6 +9,7 @@ every build.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "image_tile",
     "log_spectrogram",
     "media_tile",
+    "save_figure",
     "save_grid",
     "spectrogram_tile",
 ]
@@ -99,3 +101,20 @@ def save_grid(tiles: list[tuple[Any, str]], path: Path, title: str, columns: int
     with atomic_path(path) as tmp:  # 256 colours: a third of the bytes, same picture
         sheet.quantize(colors=256, method=PILImage.Quantize.MEDIANCUT).save(
             tmp, format="PNG", optimize=True)
+
+
+def save_figure(fig: Any, path: str | os.PathLike[str], dpi: int = 110) -> Path:
+    """Lay out a matplotlib figure, write it atomically as PNG and free it.
+
+    Plots are written where a reader may already be looking (docs, run
+    folders), so a half-drawn file must never appear; and figures left open
+    pile up in matplotlib's global state across many plots in one process.
+    """
+    import matplotlib.pyplot as plt
+
+    target = Path(path)
+    fig.tight_layout()
+    with atomic_path(target) as tmp:
+        fig.savefig(tmp, dpi=dpi, format="png")
+    plt.close(fig)
+    return target

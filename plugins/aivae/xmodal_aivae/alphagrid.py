@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import DataError
+from engine.pictures import save_figure
 
 from .cards import PAPER_ACCURACY
 
@@ -109,9 +110,4 @@ def alpha_plot(cells: Sequence[GridCell], path: str | os.PathLike[str]) -> Path:
     ax.axhline(0.1, color="grey", linewidth=0.8, linestyle=":")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
-    fig.tight_layout()
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return save_figure(fig, path)

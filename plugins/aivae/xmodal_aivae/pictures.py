@@ -9,6 +9,8 @@ from typing import Any
 
 import torch
 
+from engine.pictures import save_figure
+
 from .data import PairedMels
 from .evaluation import generate
 from .pipeline import AivaePipeline
@@ -63,12 +65,7 @@ def comparison_grid(pipeline: AivaePipeline, pairs: PairedMels, path: str | os.P
         ax.set_xticks([])
         ax.set_yticks([14 + 29 * d for d in range(10)], [str(d) for d in range(10)], fontsize=8)
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def ablation_plot(curves: Mapping[str, Mapping[str, Any]], path: str | os.PathLike[str]) -> Path:
@@ -95,9 +92,4 @@ def ablation_plot(curves: Mapping[str, Mapping[str, Any]], path: str | os.PathLi
     ax.set_xlim(0, max(len(r["k"]) for r in curves.values()) - 1)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)

@@ -40,3 +40,18 @@ def test_tiny_training_run(tmp_path: Path, overrides: dict[str, bool], losses: s
     faces = torch.nn.functional.normalize(torch.randn(2, 128), dim=1)
     notes = model.notes(faces, pitch=60)
     assert notes[0].sample_rate == 16000 and notes[0].data.shape == (1, 8192)
+
+
+def test_pictures_of_a_tiny_model(tmp_path: Path) -> None:
+    """The paper's Figure 2 (b) and Figure 3 drawn from a tiny trained run (random phi)."""
+    from xmodal_face2nsynth.pictures import draw_face_grid, draw_metric_space
+
+    train("face2nsynth", tmp_path / "run", preset="test")
+    model = engine.load(str(tmp_path / "run" / "model"))
+    recipe = Face2NSynthRecipe(Face2NSynthRecipe.configure("test"))
+    evaluator = recipe.evaluator("test")
+    space = draw_metric_space(evaluator, model.translator, tmp_path / "space.png", per_family=4)
+    grid = draw_face_grid(evaluator, model.translator, tmp_path / "faces.png")
+    for path in (space, grid):
+        assert path.stat().st_size > 5000 and path.read_bytes()[:4] == b"\x89PNG"
+    assert not list(tmp_path.glob(".*tmp*"))  # written atomically, nothing left behind

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from engine.pictures import save_figure
+
 from .audio import FAMILIES, NUM_FAMILIES
 from .evaluation import Evaluator
 
@@ -63,11 +65,7 @@ def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Pa
     ax.set_title(f"phi space (t-SNE): real test notes by family, {len(fake_xy)} translations "
                  f"of {len(evaluator.faces)} held-out faces", fontsize=9)
     ax.legend(fontsize=7, markerscale=1.5, loc="best", ncol=2)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
@@ -97,11 +95,7 @@ def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
                 ax.imshow(images[index[members[c]]], cmap="gray", vmin=0, vmax=255)
         axes[r][0].set_title(f"{FAMILIES[k]} ({len(members)})", fontsize=8, loc="left")
     fig.suptitle("held-out faces grouped by the family of their translation", fontsize=9)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def main(argv: list[str] | None = None) -> None:
