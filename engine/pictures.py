@@ -63,7 +63,6 @@ def image_tile(value: np.ndarray) -> Any:
 
 
 def spectrogram_tile(clip: np.ndarray, sample_rate: int) -> Any:
-    """A clip as a TILE-sized log-spectrogram picture (magma, low frequencies at the bottom)."""
     """A log-frequency (40 Hz to Nyquist), 70 dB-range spectrogram tile: pitch reads as height."""
     from matplotlib import colormaps
     from PIL import Image as PILImage

@@ -44,7 +44,8 @@ def test_tiny_training_run(tmp_path: Path, overrides: dict[str, bool], losses: s
 
 def test_pictures_of_a_tiny_model(tmp_path: Path) -> None:
     """The paper's Figure 2 (b) and Figure 3 drawn from a tiny trained run (random phi)."""
-    from xmodal_face2nsynth.pictures import draw_face_grid, draw_metric_space
+    from xmodal_face2nsynth.data import load_notes
+    from xmodal_face2nsynth.pictures import draw_face_grid, draw_metric_space, draw_spectrograms
 
     train("face2nsynth", tmp_path / "run", preset="test")
     model = engine.load(str(tmp_path / "run" / "model"))
@@ -52,6 +53,8 @@ def test_pictures_of_a_tiny_model(tmp_path: Path) -> None:
     evaluator = recipe.evaluator("test")
     space = draw_metric_space(evaluator, model.translator, tmp_path / "space.png", per_family=4)
     grid = draw_face_grid(evaluator, model.translator, tmp_path / "faces.png")
-    for path in (space, grid):
+    spectra = draw_spectrograms(evaluator, model.translator, load_notes("test", tiny=True),
+                                tmp_path / "spectra.png", people=2)
+    for path in (space, grid, spectra):
         assert path.stat().st_size > 5000 and path.read_bytes()[:4] == b"\x89PNG"
     assert not list(tmp_path.glob(".*tmp*"))  # written atomically, nothing left behind

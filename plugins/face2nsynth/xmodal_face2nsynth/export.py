@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ablation_table", "export", "main"]
+from engine.fileio import atomic_write_text
+
+__all__ = ["ABLATION_FILE", "ablation_table", "export", "main"]
+
+#: Test metrics of every ablation row, saved beside the bundled model: the quality test
+#: holds the bundled model's live FID against the baseline row measured with it.
+ABLATION_FILE = "ablation.json"
 
 _COLUMNS = ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family")
 
@@ -83,6 +89,8 @@ def export(run: Path, rows: Mapping[str, Path], target: Path | None = None) -> P
     )
     folder = target or WEIGHTS
     pipeline.save_pretrained(folder, metrics=metrics, card=card)
+    ablation = {name: _read_run(path)[1] for name, path in table_rows.items()}
+    atomic_write_text(folder / ABLATION_FILE, json.dumps(ablation, indent=2, sort_keys=True) + "\n")
     return folder
 
 

@@ -1,6 +1,8 @@
 """The paper's pictures: the audio metric space (Figure 2 b) and faces grouped by family (Figure 3).
 
-``python -m xmodal_face2nsynth.pictures MODEL --out DIR`` draws both for a
+Beside them, spectrograms of translations at three pitches next to real notes,
+which show what the numbers cannot: whether a note has a pitch and a timbre.
+``python -m xmodal_face2nsynth.pictures MODEL --out DIR`` draws all three for a
 saved model (a folder or ``face2nsynth`` for the bundled one) on the held-out
 faces, using the same evaluator (pitches, family assignment) as ``xmodal eval``.
 """
@@ -13,12 +15,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.pictures import save_figure
+from engine.pictures import save_figure, save_grid, spectrogram_tile
 
-from .audio import FAMILIES, NUM_FAMILIES
-from .evaluation import Evaluator
+from .audio import FAMILIES, NUM_FAMILIES, PITCH_MIN, SAMPLE_RATE, midi_to_index
+from .data import NoteSet
+from .evaluation import Evaluator, translate_waves
 
-__all__ = ["draw_face_grid", "draw_metric_space", "main"]
+__all__ = ["draw_face_grid", "draw_metric_space", "draw_spectrograms", "main"]
 
 
 def _family_colours() -> list[tuple[float, float, float, float]]:
@@ -98,6 +101,31 @@ def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
     return save_figure(fig, path)
 
 
+
+def draw_spectrograms(evaluator: Evaluator, generator: torch.nn.Module, notes: NoteSet, path: Path,
+                      pitches: tuple[int, ...] = (48, 60, 72), people: int = 4) -> Path:
+    """One row per held-out person (their first photo) at each MIDI pitch, then real test notes.
+
+    The real row takes, for each pitch, the first test note of that pitch of a
+    few families, so a reader can compare harmonics and envelopes by eye.
+    """
+    identity = evaluator.face_set.identity
+    firsts = [int(np.flatnonzero(identity == person)[0]) for person in np.unique(identity)[:people]]
+    faces = evaluator.faces[firsts].repeat_interleave(len(pitches), dim=0)
+    index = torch.tensor([midi_to_index(p) for p in pitches] * len(firsts))
+    waves = translate_waves(generator, faces, index)[:, 0].numpy()  # type: ignore[arg-type]
+    tiles = [(spectrogram_tile(w, SAMPLE_RATE), f"face {k // len(pitches)} @ {pitches[k % len(pitches)]}")
+             for k, w in enumerate(waves)]
+    for family in (0, 4, 8):
+        for p in pitches:
+            match = np.flatnonzero((notes.pitch == p - PITCH_MIN) & (notes.family == family))
+            if len(match):
+                wave = notes.tensor(match[:1])[0, 0].numpy()
+                tiles.append((spectrogram_tile(wave, SAMPLE_RATE), f"{FAMILIES[family]} @ {p}"))
+    save_grid(tiles, path, "translations of held-out faces (top) and real test notes (bottom); "
+              "log frequency, 40 Hz-8 kHz", columns=len(pitches) * 2)
+    return path
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", help="folder of a saved model, or face2nsynth (bundled)")
@@ -106,6 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     import engine
 
+    from .data import load_notes
     from .recipe import Face2NSynthRecipe
 
     pipeline = engine.load(args.model)
@@ -114,6 +143,8 @@ def main(argv: list[str] | None = None) -> None:
     generator = pipeline.translator
     print(draw_metric_space(evaluator, generator, args.out / f"{args.prefix}metric-space.png"))
     print(draw_face_grid(evaluator, generator, args.out / f"{args.prefix}faces-by-family.png"))
+    notes = load_notes("test")
+    print(draw_spectrograms(evaluator, generator, notes, args.out / f"{args.prefix}spectrograms.png"))
 
 
 if __name__ == "__main__":
