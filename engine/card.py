@@ -30,6 +30,8 @@ class CardInfo:
     sections: dict[str, str] = field(default_factory=dict)
     #: The paper's own numbers for the metrics we report, metric -> value.
     paper_metrics: dict[str, float] = field(default_factory=dict)
+    #: The call after ``model = engine.load(...)`` in the card's usage example.
+    usage: str = 'out = model.translate("input")'
 
 
 def _flat_metrics(metrics: dict[str, Any]) -> dict[str, float]:
@@ -92,7 +94,7 @@ def render_card(
         link = f" ({info.paper_link})" if info.paper_link else ""
         lines.append(f"- paper: {info.paper_title}{link}")
     lines += ["", "## Usage", "", "```python", "import engine", "",
-              f'model = engine.load("{name}")', "out = model.translate(\"input\")", "```", ""]
+              f'model = engine.load("{name}")', info.usage, "```", ""]
     if info.training_command:
         lines += ["## Training", "", "```", info.training_command, "```", ""]
     if info.stand_in_data:

@@ -68,6 +68,7 @@ def card_for(arch: AivaeArchitecture, config: dict[str, Any]) -> CardInfo:
         summary=(f"{kind}: a spoken digit (any WAV) becomes a 28x28 handwritten digit. "
                  f"Trained on the {arch.setting} setting with the xmodal-aivae recipe."),
         datasets=["mnist", "fsdd"] + (["tts-digits"] if arch.setting != "many-to-one" else []),
+        usage='digit = model.translate("seven.wav")  # a 28x28 Image; digit.save("seven.png")',
         tags=["audio-to-image", "vae", "spoken-digits", "mnist"],
         paper_title=PAPER_TITLE,
         paper_link=PAPER_LINK,

@@ -43,6 +43,10 @@ DEVIATIONS = """\
 - Evaluation protocol details the paper leaves open are ours: every held-out face is
   translated 10 times at pitches drawn from the training distribution and PC / SV / FID / IS
   are averaged over these copies; `pc_same_pitch` reports PC with all faces at one common pitch.
+- Limitation of `cpu-small`: 800 generator steps at d = 8 teach the distance-preserving part
+  (PC) but not the adversarial part: the notes are broadband and unpitched (FID about 50 times
+  the reference; the pitch classifier hears the asked pitch in about 3% of notes). Train the
+  `paper` preset on a GPU for notes that sound like instruments.
 - phi's triplet network psi and the FID/IS classifiers are small log-mel CNNs trained here on
   gm-notes (`python -m xmodal_face2nsynth.frozen`), shared by all rows.
 """
@@ -73,6 +77,7 @@ def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
         stand_in_data=STAND_IN_DATA,
         deviations=DEVIATIONS,
         paper_metrics=dict(PAPER_ROWS.get(row, {})),
+        usage='note = model.translate("face.jpg", pitch=60)  # an Audio; note.save("note.wav")',
         sections={
             "Setup": (
                 f"Row `{row}`: metric={config.metric}, aux={config.aux}, width={config.width}, "
