@@ -32,7 +32,7 @@ def test_tiny_training_run(tmp_path: Path, overrides: dict[str, bool], losses: s
     logged = [e["losses"] for e in lines if e["event"] == "train"]
     assert logged and set(logged[-1]) == losses
     assert all(torch.isfinite(torch.tensor(list(entry.values()))).all() for entry in logged)
-    for key in ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family"):
+    for key in ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family", "fid_phi"):
         assert key in result.metrics
     model = engine.load(str(result.model_dir))
     assert isinstance(model, Face2NSynthPipeline)

@@ -18,6 +18,10 @@ pitch is given); all metrics are computed per copy and averaged:
   and family classifiers on all translations, against real notes of the
   split. ``fid_*_ref`` is the FID of real training notes against the same real
   notes: the floor a perfect generator would reach, as in the paper.
+- **fid_phi** (ours): the Fréchet distance in phi itself, the space the
+  auxiliary discriminator compares real notes and translations in; it shows
+  whether the aux term does its job even while the classifiers' FID cannot
+  tell noise from noise.
 """
 
 from __future__ import annotations
@@ -177,6 +181,7 @@ class Evaluator:
             "is_pitch": _inception(fake.pitch_logits),
             "fid_family": _fid(real.family_features, fake.family_features),
             "is_family": _inception(fake.family_logits),
+            "fid_phi": _fid(self.real.phi, phi),
             "pc_same_pitch": float(np.mean(same_pitch)),
             "families_used": float(np.mean(used)),
             "pitch_accuracy": float((heard == asked).float().mean()),
