@@ -114,8 +114,10 @@ class RealReference:
             phi[labels == k].mean(0) if bool((labels == k).any()) else torch.full_like(phi[0], 1e6)
             for k in range(NUM_FAMILIES)
         ])
-        train_outputs = _Outputs.of(nets, train.tensor(train.sample(count // 2, seed + 7)))
+        train_waves = train.tensor(train.sample(count // 2, seed + 7))
+        train_outputs = _Outputs.of(nets, train_waves)
         reference = {
+            "fid_phi_ref": _fid(phi, _apply(nets.phi, train_waves)),
             "fid_pitch_ref": _fid(outputs.pitch_features, train_outputs.pitch_features),
             "fid_family_ref": _fid(outputs.family_features, train_outputs.family_features),
             "is_pitch_ref": _inception(outputs.pitch_logits),
