@@ -22,7 +22,7 @@ __all__ = ["ABLATION_FILE", "ablation_table", "export", "main"]
 #: holds the bundled model's live FID against the baseline row measured with it.
 ABLATION_FILE = "ablation.json"
 
-_COLUMNS = ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family")
+_COLUMNS = ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family", "fid_phi")
 
 
 def _read_run(run: Path) -> tuple[dict[str, Any], dict[str, float], float]:
@@ -47,13 +47,13 @@ def ablation_table(rows: Mapping[str, Path]) -> str:
     for name, run in rows.items():
         _, metrics, seconds = _read_run(run)
         reference = {k: metrics[k] for k in ("fid_pitch_ref", "fid_family_ref", "is_pitch_ref",
-                                              "is_family_ref") if k in metrics}
+                                              "is_family_ref", "fid_phi_ref") if k in metrics}
         cells = [f"{metrics[k]:.4g}" if k in metrics else "" for k in _COLUMNS]
         lines.append(f"| ours: {name} | " + " | ".join(cells) + f" | {seconds / 60:.0f} min |")
     if reference:
         ref = {"fid_pitch": reference.get("fid_pitch_ref"), "is_pitch": reference.get("is_pitch_ref"),
                "fid_family": reference.get("fid_family_ref"),
-               "is_family": reference.get("is_family_ref")}
+               "is_family": reference.get("is_family_ref"), "fid_phi": reference.get("fid_phi_ref")}
         cells = [f"{ref[k]:.4g}" if ref.get(k) is not None else "" for k in _COLUMNS]
         lines.append("| ours: real test notes vs train notes | " + " | ".join(cells) + " | |")
     for name, values in PAPER_ROWS.items():
