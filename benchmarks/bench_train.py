@@ -25,7 +25,6 @@ import argparse
 import json
 import platform
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runnable from a checkout without installing
+
+from _timing import calls_per_second  # noqa: E402  (benchmarks/ is on sys.path)
 
 from engine.train.config import parse_overrides  # noqa: E402
 from engine.train.context import StepContext  # noqa: E402
@@ -48,13 +49,7 @@ def matmul_rate(n: int) -> tuple[float, Any]:
 
 def timed(fn: Any, min_seconds: float) -> float:
     """Calls per second of ``fn`` over at least ``min_seconds``."""
-    calls, start = 0, time.perf_counter()
-    while True:
-        fn()
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return calls / elapsed
+    return calls_per_second(fn, min_seconds)
 
 
 def build(recipe_name: str, preset: str, overrides: dict[str, Any]) -> tuple[Any, Any]:

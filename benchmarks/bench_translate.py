@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runnable from a checkout without installing
+
+from _timing import calls_per_second  # noqa: E402  (benchmarks/ is on sys.path)
 
 
 def toy_pipeline(width: int) -> Any:
@@ -47,14 +48,8 @@ def sample_inputs(pipeline: Any, count: int) -> list[Any]:
 
 
 def rate(fn: Any, items: int, min_seconds: float) -> float:
-    fn()
-    calls, start = 0, time.perf_counter()
-    while True:
-        fn()
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_seconds:
-            return calls * items / elapsed
+    """Items per second of ``fn``, which handles ``items`` per call (after one warm-up call)."""
+    return items * calls_per_second(fn, min_seconds, warmup=True)
 
 
 def main() -> None:
