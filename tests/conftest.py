@@ -37,6 +37,21 @@ def _isolated_hf_home(
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
+
+@pytest.fixture(scope="module")
+def shared_data_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``../shared/data`` as the data source and one dataset cache for the whole session.
+
+    Modules that need fsdd or mnist build them once, not once per module; the
+    user's own cache is never touched.
+    """
+    shared = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    cache = tmp_path_factory.getbasetemp() / "xmodal-data-cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XMODAL_DATA_DIR", str(shared))
+        mp.setenv("XMODAL_CACHE_DIR", str(cache))
+        yield cache
+
 @pytest.fixture
 def hub_server() -> Iterator[HubServer]:
     """A running local Hub (no token: writes are open), in a fresh temporary root."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -14,17 +13,10 @@ from engine.data import Dataset, load
 from cli_helpers import run_xmodal
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-pytestmark = pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="no ../shared/data")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    # One cache for the whole session: modules that need fsdd or mnist build them once.
-    cache = tmp_path_factory.getbasetemp() / "xmodal-data-cache"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XMODAL_DATA_DIR", str(SHARED))
-        mp.setenv("XMODAL_CACHE_DIR", str(cache))
-        yield cache
+pytestmark = [
+    pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="no ../shared/data"),
+    pytest.mark.usefixtures("shared_data_cache"),
+]
 
 
 def _disjoint(ds: Dataset, field: str) -> tuple[set[int], set[int]]:
@@ -84,7 +76,7 @@ def test_mnist_fsdd_pairs_same_digits_within_splits() -> None:
     assert np.array_equal(ds["audio"][i], fsdd["audio"][int(ds["fsdd_index"][i])])
 
 
-def test_cli_build_json_and_no_op(_env: Path) -> None:
+def test_cli_build_json_and_no_op(shared_data_cache: Path) -> None:
     first = run_xmodal("data", "build", "olivetti", "--json")
     assert first.returncode == 0, first.stderr
     info = json.loads(first.stdout)

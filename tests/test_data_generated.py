@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -11,16 +10,7 @@ import pytest
 from engine.data import Dataset, build, load
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    # One cache for the whole session: modules that need fsdd or mnist build them once.
-    cache = tmp_path_factory.getbasetemp() / "xmodal-data-cache"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XMODAL_DATA_DIR", str(SHARED))
-        mp.setenv("XMODAL_CACHE_DIR", str(cache))
-        yield cache
+pytestmark = pytest.mark.usefixtures("shared_data_cache")
 
 
 def _groups(ds: Dataset, field: str) -> dict[str, set[int]]:
