@@ -8,15 +8,14 @@ table and the plot are always made from the measured files, never typed in.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from engine import DataError
 from engine.pictures import save_figure
+from engine.train.runfile import read_finished_run
 
 from .cards import PAPER_ACCURACY
 
@@ -36,30 +35,18 @@ class GridCell:
     seconds: float
 
 
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: not a finished run ({exc.__class__.__name__})") from None
-
-
 def read_cells(runs: Iterable[str | os.PathLike[str]]) -> list[GridCell]:
     """Cells of the given run folders, sorted by setting then alpha."""
     cells = []
     for item in runs:
-        run = Path(item)
-        saved = _read_json(run / "run.json")
-        if saved.get("recipe") != "aivaegan":
-            raise DataError(f"{run}: a {saved.get('recipe')!r} run, not an aivaegan one")
-        metrics = _read_json(run / "model" / "metrics.json")
-        end = [json.loads(line) for line in (run / "log.jsonl").read_text(encoding="utf-8").splitlines()
-               if '"event": "end"' in line]
-        config = saved["config"]
+        run = read_finished_run(item)
+        if run.recipe != "aivaegan":
+            raise DataError(f"{run.folder}: a {run.recipe!r} run, not an aivaegan one")
         cells.append(GridCell(
-            run=run, alpha=float(config["alpha"]), setting=str(config["setting"]),
-            lenet_accuracy=float(metrics["lenet_accuracy"]),
-            lenet_accuracy_sampled=float(metrics.get("lenet_accuracy_sampled", float("nan"))),
-            steps=int(config["steps"]), seconds=float(end[-1]["elapsed"]) if end else float("nan"),
+            run=run.folder, alpha=float(run.config["alpha"]), setting=str(run.config["setting"]),
+            lenet_accuracy=float(run.metrics["lenet_accuracy"]),
+            lenet_accuracy_sampled=float(run.metrics.get("lenet_accuracy_sampled", float("nan"))),
+            steps=int(run.config["steps"]), seconds=run.seconds,
         ))
     return sorted(cells, key=lambda c: (c.setting, c.alpha))
 
