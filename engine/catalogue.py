@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # no `typing` import at run time: this is the `xmodal lis
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["CatalogueEntry", "Paper", "catalogue", "catalogue_path", "user_cache_dir"]
+__all__ = ["CatalogueEntry", "Paper", "catalogue", "catalogue_path", "default_cache_dir", "user_cache_dir"]
 
 
 class Paper:
@@ -74,14 +74,18 @@ def catalogue_path() -> str:
     raise XmodalError(f"the model catalogue registry.toml is missing (looked in {here})")
 
 
+def default_cache_dir() -> str:
+    """``$XDG_CACHE_HOME/xmodal`` (``~/.cache/xmodal``), whatever ``$XMODAL_CACHE_DIR`` says."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join("~", ".cache")
+    return os.path.join(os.path.expanduser(base), "xmodal")
+
+
 def user_cache_dir() -> str:
-    """The engine's cache folder: ``$XMODAL_CACHE_DIR``, else ``$XDG_CACHE_HOME/xmodal``
-    (``~/.cache/xmodal``)."""
+    """The engine's cache folder: ``$XMODAL_CACHE_DIR``, else :func:`default_cache_dir`."""
     value = os.environ.get("XMODAL_CACHE_DIR")
     if value:
         return os.path.abspath(os.path.expanduser(value))
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "xmodal")
+    return default_cache_dir()
 
 
 def _read_toml(path: str) -> dict[str, Any]:

@@ -22,8 +22,9 @@ OFFLINE_ENV = "XMODAL_OFFLINE"
 
 
 def _user_cache() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base).expanduser() / "xmodal"
+    from ..catalogue import default_cache_dir
+
+    return Path(default_cache_dir())
 
 
 def cache_dir() -> Path:
