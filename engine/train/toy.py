@@ -22,6 +22,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 from torch.utils.data import Dataset
 
+from ..assemble import assemble_pipeline
 from ..card import CardInfo
 from ..decoders import WaveformDecoder
 from ..encoders import ImagePixels
@@ -262,13 +263,9 @@ class ToyGanRecipe(Recipe[ToyGanConfig]):
         return {"d_loss": d_loss.detach(), "g_adv": adversarial.detach(), "g_spec": spectral.detach()}
 
     def pipeline(self, modules: Mapping[str, nn.Module]) -> Pipeline:
-        config = ToyPipeline.make_config(
-            MODEL_TYPE, "engine", architecture=self.config.architecture.model_dump()
-        )
-        arch = self.config.architecture
-        return ToyPipeline(
-            config, ImagePixels(arch.image_size, "L"), modules["generator"],  # type: ignore[arg-type]
-            WaveformDecoder(arch.sample_rate),
+        return assemble_pipeline(
+            ToyPipeline, MODEL_TYPE, "engine", architecture=self.config.architecture,
+            trained={"translator": modules["generator"]},
         )
 
     def evaluate(self, pipeline: Pipeline, split: str) -> dict[str, float]:
