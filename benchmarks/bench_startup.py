@@ -7,12 +7,14 @@ project's target is under 3). Alternating the two keeps machine noise fair.
 
 from __future__ import annotations
 
-import json
+import argparse
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from _output import add_output_options, write_result  # benchmarks/ is on sys.path
 
 RUNS = 10
 
@@ -24,6 +26,9 @@ def _time(cmd: list[str]) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_output_options(parser, "startup")
+    args = parser.parse_args()
     python = sys.executable
     xmodal = str(Path(python).parent / "xmodal")
     bare, listing = [], []
@@ -37,10 +42,7 @@ def main() -> None:
         "xmodal_list_median_s": round(statistics.median(listing), 4),
         "ratio": round(statistics.median(listing) / statistics.median(bare), 2),
     }
-    out = Path(__file__).parent / "results" / "startup.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result))
+    write_result(args, result)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ counted), and times the steps. In the same run, with the same thread count,
 it times large fp32 matrix products: the practical peak of this machine for
 PyTorch. The two are timed in alternating rounds and the best round of each is
 kept, which estimates the unloaded speed on a machine other jobs share. Prints
-one JSON object (also written to ``benchmarks/results/``):
+one JSON object (written to ``out/benchmarks/``, or with ``--record`` to ``benchmarks/results/``):
 
     train_gflops        achieved GFLOP/s of training (best round)
     matmul_gflops       GFLOP/s of a large square matmul (best round)
@@ -22,7 +22,6 @@ Usage: ``.venv/bin/python benchmarks/bench_train.py [--preset cpu-small] [--set 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from pathlib import Path
@@ -33,7 +32,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runnable from a checkout without installing
 
-from _timing import calls_per_second  # noqa: E402  (benchmarks/ is on sys.path)
+from _output import add_output_options, write_result  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import calls_per_second  # noqa: E402
 
 from engine.train.config import parse_overrides  # noqa: E402
 from engine.train.context import StepContext  # noqa: E402
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--matmul-size", type=int, default=1024)
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_train.json")
+    add_output_options(parser, "bench_train")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -145,9 +145,7 @@ def main() -> None:
         "torch": torch.__version__,
         "cpu": platform.processor() or platform.machine(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result))
+    write_result(args, result)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ sizes (the pipeline's ``batch_size``), end to end: input preparation, encoder,
 translator, decoder, media values out. It also times the network alone
 (encoder -> translator -> decoder on a prepared batch) and counts its FLOPs, so
 the gap between the two shows how much of the time goes to the Python-side
-media handling. Prints one JSON object (also written to ``benchmarks/results/``).
+media handling. Prints one JSON object (written to ``out/benchmarks/``, or with
+``--record`` to ``benchmarks/results/``).
 
 By default it builds the engine's demo ``toy-gan`` pipeline at ``--width``
 (random weights: speed does not depend on training); ``--ref`` loads a saved
@@ -17,7 +18,6 @@ Usage: ``.venv/bin/python benchmarks/bench_translate.py [--ref FOLDER] [--batch-
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runnable from a checkout without installing
 
-from _timing import calls_per_second  # noqa: E402  (benchmarks/ is on sys.path)
+from _output import add_output_options, write_result  # noqa: E402  (benchmarks/ is on sys.path)
+from _timing import calls_per_second  # noqa: E402
 
 
 def toy_pipeline(width: int) -> Any:
@@ -60,8 +61,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=256, help="inputs per translate() call")
     parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
-    parser.add_argument("--out", type=Path,
-                        default=ROOT / "benchmarks" / "results" / "bench_translate.json")
+    add_output_options(parser, "bench_translate")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -106,9 +106,7 @@ def main() -> None:
         "best_items_per_s": max(r["items_per_s"] for r in results),
         "torch": torch.__version__,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report))
+    write_result(args, report)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import XmodalError
+from .install import install_hint
 from .media import Audio, Image
 
 __all__ = ["DemoResult", "default_inputs", "run_demo"]
@@ -116,5 +117,5 @@ def run_demo(out: Path, models: list[str] | None = None) -> list[DemoResult]:
     for missing in sorted(known - set(names)):
         entry = catalogue()[missing]
         if not manager.is_installed(entry.plugin):
-            results.append(DemoResult(missing, skipped=f"pip install {entry.distribution}"))
+            results.append(DemoResult(missing, skipped=install_hint(entry.plugin)))
     return results

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import API_VERSION
 from .catalogue import catalogue
 from .errors import CheckpointError, ModelNotFoundError, XmodalError
+from .install import install_hint
 from .plugins import get_manager
 from .registry import suggest
 
@@ -84,7 +85,7 @@ def _find_named(name: str) -> Any:
         if not manager.is_installed(entry.plugin):
             raise ModelNotFoundError(
                 f"model {name!r} is provided by the plugin {entry.plugin!r}, which is not "
-                f"installed: pip install {entry.distribution}"
+                f"installed; {install_hint(entry.plugin)}"
             )
         manager.load(entry.plugin)
         spec = manager.models.get(name)
@@ -114,7 +115,7 @@ def pipeline_class_for(config: Any) -> Any:
     if not manager.is_installed(plugin):
         raise CheckpointError(
             f"this model needs the plugin {plugin!r}, which is not installed: "
-            f"pip install xmodal-{plugin}"
+            f"{install_hint(plugin)}"
         )
     manager.load(plugin)
     info = manager.infos()[plugin]

@@ -234,8 +234,30 @@ class PluginManager:
                 if self.strict:
                     raise
 
+    def dataset_registry(self) -> _PluginDatasets:
+        """This manager's datasets as the data layer looks them up (see :mod:`engine._wiring`)."""
+        return _PluginDatasets(self)
+
     def failures(self) -> list[PluginInfo]:
         return [i for i in self.infos().values() if i.state == "failed"]
+
+
+class _PluginDatasets:
+    """Dataset lookup for the data layer: registered names first, then every plugin."""
+
+    def __init__(self, manager: PluginManager) -> None:
+        self._manager = manager
+
+    def find(self, name: str) -> Any:
+        builder = self._manager.datasets.get(name)
+        if builder is None:
+            self._manager.load_all()
+            builder = self._manager.datasets.get(name)
+        return builder
+
+    def names(self) -> list[str]:
+        self._manager.load_all()
+        return self._manager.datasets.names()
 
 
 def _load_entry_point(value: str) -> Any:
@@ -268,4 +290,7 @@ def get_manager() -> PluginManager:
 
             builtins = importlib.import_module("engine.builtins")
         _MANAGER.register_module(builtins, name="engine")
+        from . import _wiring
+
+        _wiring.dataset_registry = _MANAGER.dataset_registry
     return _MANAGER

@@ -20,21 +20,29 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# 2. Virtual environment with the engine, the plugins and the dev tools.
-PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
+# 2. Virtual environment from the committed lock (requirements.lock, hashed; see
+#    docs/dependencies.md), then the engine and every in-tree plugin as editable
+#    installs without dependencies. The "already set up" stamp is the locks' hash,
+#    so a regenerated lock or a new plugin folder re-runs this step.
+source scripts/tools.sh
 plugins=()
 for p in plugins/*/pyproject.toml; do
     plugins+=(-e "$(dirname "$p")")
 done
 stamp=.venv/.xmodal-setup
-want=$(cat pyproject.toml plugins/*/pyproject.toml | sha256sum | cut -c1-16)
+want=$( { cat requirements.lock scripts/tools.lock; printf '%s\n' "${plugins[@]}"; } | sha256sum | cut -c1-16)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "setup: installing the engine and $(( ${#plugins[@]} / 2 )) plugin(s) into .venv"
-    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-    # (the filter only hides pip's notes about optional local index folders)
-    .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -e ".[dev]" "${plugins[@]}" 2>&1 | { grep -v "^WARNING: Location" || true; }
+    # uv must take exactly what the lock says, from the default index.
+    unset UV_INDEX UV_INDEX_URL UV_EXTRA_INDEX_URL UV_FIND_LINKS UV_DEFAULT_INDEX UV_CONSTRAINT
+    xmodal_tools_venv
+    .tools/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+        -r scripts/tools.lock 2>&1 | { grep -v "^WARNING: Location" || true; }
+    PY=${PYTHON:-python3}
+    [ -x .venv/bin/python ] || "$PY" -m venv .venv
+    echo "setup: installing requirements.lock, the engine and $(( ${#plugins[@]} / 2 )) plugin(s) into .venv"
+    "$UV" pip sync --no-config --quiet --require-hashes --python .venv/bin/python requirements.lock
+    "$UV" pip install --no-config --quiet --no-deps --no-build-isolation --python .venv/bin/python \
+        -e . "${plugins[@]}"
     .venv/bin/python -c "import engine, torch, torchaudio" # fail here, not later
     echo "$want" > "$stamp"
 fi

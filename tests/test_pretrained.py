@@ -136,7 +136,7 @@ def test_bad_config(weights: dict[str, Path], tmp_path: Path) -> None:
     with pytest.raises(CheckpointError, match="invalid config"):
         load_folder(folder)
     (folder / "config.json").write_text(json.dumps({**config, "plugin": "nonesuch"}))
-    with pytest.raises(CheckpointError, match="pip install xmodal-nonesuch"):
+    with pytest.raises(CheckpointError, match="needs the plugin 'nonesuch'.*plugins/nonesuch"):
         load_folder(folder)
     (folder / "config.json").write_text(
         json.dumps({**config, "architecture": {"samples": "many"}})

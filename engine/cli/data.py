@@ -51,6 +51,9 @@ _param_option = click.option(
 @click.group("data")
 def data_group() -> None:
     """Build, verify and inspect the cached datasets plugins train on."""
+    from ..plugins import get_manager
+
+    get_manager()  # hands the data layer every plugin's datasets
 
 
 @data_group.command("build")
@@ -100,20 +103,9 @@ def _echo_build(summary: dict[str, Any]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 def list_cmd(as_json: bool) -> None:
     """List registered datasets and whether each is built."""
-    from ..data import dataset_names, get_builder
-    from ..data.cache import check_entry, entry_dir
+    from ..data.doctor import dataset_rows
 
-    rows: list[dict[str, Any]] = []
-    for name in dataset_names():
-        builder = get_builder(name)
-        try:
-            manifest = check_entry(builder, entry_dir(builder))
-            count: int | None = manifest.count
-        except DataError:
-            count = None
-        rows.append({"name": name, "version": builder.version, "built": count is not None,
-                     "count": count, "needs_user_data": builder.needs_user_data,
-                     "title": builder.card.title.split(": ", 1)[-1]})
+    rows = dataset_rows()
     if as_json:
         click.echo(json.dumps(rows))
         return

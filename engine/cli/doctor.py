@@ -24,15 +24,7 @@ def doctor_cmd() -> None:
     problems = 0
     _line(True, "engine", f"xmodal-engine {__version__}, plugin API {API_VERSION}")
     _line(True, "python", f"{platform.python_version()} ({sys.executable})")
-    try:
-        import torch
-
-        threads = torch.get_num_threads()
-        cuda = "cuda available" if torch.cuda.is_available() else "cpu only"
-        _line(True, "torch", f"{torch.__version__}, {cuda}, {threads} threads")
-    except Exception as exc:
-        problems += 1
-        _line(False, "torch", f"cannot import: {exc}")
+    problems += _torch_checks()
     from ..plugins import get_manager
 
     manager = get_manager()
@@ -47,15 +39,57 @@ def doctor_cmd() -> None:
         _line(None, "plugins", "none installed")
     problems += _data_checks()
     problems += _hub_check()
-    click.echo(f"{problems} problem(s) found" if problems else "all checks passed")
+    if problems:
+        click.echo(f"{problems} problem(s) found")
+        sys.exit(1)
+    click.echo("all checks passed")
+
+
+def _torch_checks() -> int:
+    """torch, then torchaudio's native extension (one real transform), named by version.
+
+    torchaudio's wheels cannot say which torch they were built against, so a
+    mismatched pair installs cleanly and fails only when the extension loads.
+    """
+    from importlib import metadata
+
+    def version(dist: str) -> str:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return "not installed"
+
+    try:
+        import torch
+    except Exception as exc:
+        _line(False, "torch", f"torch {version('torch')} cannot be imported ({_short(exc)})")
+        return 1
+    threads = torch.get_num_threads()
+    cuda = "cuda available" if torch.cuda.is_available() else "cpu only"
+    _line(True, "torch", f"{torch.__version__}, {cuda}, {threads} threads")
+    try:
+        import torchaudio
+
+        mel = torchaudio.transforms.MelSpectrogram(sample_rate=16000, n_fft=400, n_mels=8)
+        mel(torch.zeros(1, 1600))
+        torchaudio.functional.lfilter(torch.zeros(1, 64), torch.tensor([1.0, 0.0]),
+                                      torch.tensor([1.0, 0.0]))
+    except Exception as exc:
+        _line(False, "torchaudio",
+              f"torchaudio {version('torchaudio')} does not match torch {version('torch')} "
+              f"({_short(exc)}); run 'bash scripts/setup.sh' to install the locked pair")
+        return 1
+    _line(True, "torchaudio", f"{torchaudio.__version__}, native extension loads")
+    return 0
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__
 
 
 def _data_checks() -> int:
-    try:
-        from ..data.doctor import data_report  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        _line(None, "data", "data layer not available")
-        return 0
+    from ..data.doctor import data_report
+
     problems = 0
     for ok, what, detail in data_report():
         problems += ok is False

@@ -12,6 +12,7 @@ import sys
 
 from ..catalogue import catalogue
 from ..entrypoints import entry_points
+from ..install import install_hint
 
 __all__ = ["MODELS_GROUP", "model_rows", "render", "run"]
 
@@ -58,7 +59,7 @@ def render(rows: list[dict[str, object]], as_json: bool) -> str:
     pwidth = max([6, *(len(str(r["plugin"])) for r in rows)])
     lines = [f"{'NAME':<{width}}  {'PLUGIN':<{pwidth}}  {'TASK':<15}  INSTALLED"]
     for r in rows:
-        mark = "yes" if r["installed"] else f"no (pip install xmodal-{r['plugin']})"
+        mark = "yes" if r["installed"] else f"no ({install_hint(str(r['plugin']))})"
         lines.append(f"{r['name']:<{width}}  {r['plugin']:<{pwidth}}  {r['task']:<15}  {mark}")
     return "\n".join(lines)
 

@@ -34,7 +34,8 @@ def plugins_cmd(as_json: bool) -> None:
         click.echo(json.dumps([vars(i) for i in infos], indent=2))
         return
     if not infos:
-        click.echo("no plugins installed (pip install xmodal-<name>; see 'xmodal list')")
+        click.echo("no plugins installed (in a checkout: bash scripts/setup.sh, "
+                   "or pip install plugins/<name>; see 'xmodal list')")
         return
     for info in infos:
         version = f" {info.version}" if info.version else ""

@@ -12,7 +12,7 @@ Plugins call :func:`load` and never read source files themselves::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import DataError
 from ..registry import suggest
@@ -20,37 +20,78 @@ from .builder import DatasetBuilder
 from .cache import BuildResult, Verify, check_entry, ensure_built, entry_dir
 from .dataset import Dataset
 
-__all__ = ["build", "cache_path", "dataset_names", "get_builder", "load"]
+__all__ = ["DatasetRegistry", "build", "cache_path", "dataset_names", "get_builder", "load",
+           "use_registry"]
 
 
-def _registry() -> Any:
-    from ..plugins import get_manager
+class DatasetRegistry(Protocol):
+    """Where the data layer looks builders up by name.
 
-    return get_manager().datasets
+    The data layer knows nothing of plugins: whoever knows where builders come
+    from (the plugin manager, a test, a script) hands one of these to
+    :func:`use_registry`. ``find`` may do work to find an unknown name (the
+    plugin manager imports every plugin then); ``names`` lists everything.
+    """
+
+    def find(self, name: str) -> DatasetBuilder | None: ...
+
+    def names(self) -> list[str]: ...
+
+
+class _Builtins:
+    """The engine's own datasets: what a bare ``engine.data`` finds by name."""
+
+    def __init__(self) -> None:
+        self._builders: dict[str, DatasetBuilder] | None = None
+
+    def _all(self) -> dict[str, DatasetBuilder]:
+        if self._builders is None:
+            from .builtin import builtin_datasets
+
+            self._builders = {b.name: b for b in builtin_datasets()}
+        return self._builders
+
+    def find(self, name: str) -> DatasetBuilder | None:
+        return self._all().get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._all())
+
+
+_BUILTINS = _Builtins()
+_explicit: DatasetRegistry | None = None
+
+
+def use_registry(registry: DatasetRegistry | None) -> None:
+    """Look names up in ``registry`` from now on (``None``: back to the default).
+
+    The default is the plugin manager's registry once one exists in this process
+    (it announces itself through :mod:`engine._wiring`), else the engine's own
+    datasets.
+    """
+    global _explicit
+    _explicit = registry
+
+
+def _current() -> DatasetRegistry:
+    if _explicit is not None:
+        return _explicit
+    from .. import _wiring
+
+    return _wiring.dataset_registry() if _wiring.dataset_registry is not None else _BUILTINS
 
 
 def dataset_names() -> list[str]:
-    """Names of every registered dataset (the engine's and installed plugins')."""
-    from ..plugins import get_manager
-
-    get_manager().load_all()
-    return list(_registry().names())
+    """Names of every dataset the current registry knows."""
+    return list(_current().names())
 
 
 def get_builder(name: str | DatasetBuilder, **params: Any) -> DatasetBuilder:
-    """The registered builder called ``name``, configured with ``params``.
-
-    Plugins are imported only when the name is not one of the engine's own.
-    """
+    """The registered builder called ``name``, configured with ``params``."""
     if isinstance(name, DatasetBuilder):
         return name.configure(**params) if params else name
-    registry = _registry()
-    builder = registry.get(name)
-    if builder is None:
-        from ..plugins import get_manager
-
-        get_manager().load_all()
-        builder = registry.get(name)
+    registry = _current()
+    builder = registry.find(name)
     if builder is None:
         raise DataError(f"unknown dataset {name!r}" + suggest(name, registry.names()))
     return builder.configure(**params) if params else builder

@@ -27,6 +27,7 @@ rebuilt from the installed packages (named in ``config.references``).
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -66,19 +67,39 @@ REFERENCES = {
 }
 
 
+def _model_file(name: str) -> str:
+    """A model file of face-recognition-models, found without importing that package.
+
+    Its ``__init__`` imports ``pkg_resources``, which newer setuptools releases warn
+    about on stderr (breaking the one-line error contract) and later ones remove; the
+    files themselves are plain package data.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("face_recognition_models")  # locates, does not execute
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("face_recognition_models is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / name
+    if not path.is_file():
+        raise ImportError(f"face_recognition_models lacks models/{name}")
+    return str(path)
+
+
 @functools.cache
 def dlib_models() -> tuple[Any, Any, Any]:
     """(face detector, 5-point shape predictor, face recogniser), loaded once per process."""
     try:
         import dlib
-        import face_recognition_models as frm
+
+        predictor_file = _model_file("shape_predictor_5_face_landmarks.dat")
+        recogniser_file = _model_file("dlib_face_recognition_resnet_model_v1.dat")
     except ImportError as exc:  # pragma: no cover - an installation problem
         raise MediaError(
             "face2nsynth needs dlib and its models: pip install dlib-bin face-recognition-models"
         ) from exc
     detector = dlib.get_frontal_face_detector()
-    predictor = dlib.shape_predictor(frm.pose_predictor_five_point_model_location())
-    recogniser = dlib.face_recognition_model_v1(frm.face_recognition_model_location())
+    predictor = dlib.shape_predictor(predictor_file)
+    recogniser = dlib.face_recognition_model_v1(recogniser_file)
     return detector, predictor, recogniser
 
 
