@@ -32,7 +32,7 @@ from _timing import calls_per_second  # noqa: E402
 
 
 def toy_pipeline(width: int) -> Any:
-    from engine.train.toy import ToyPipeline
+    from engine.testing.toy import ToyPipeline
 
     config = ToyPipeline.make_config("toy-gan", "engine", architecture={"width": width})
     return ToyPipeline.build(config).eval()

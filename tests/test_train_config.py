@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 import pytest
 
 from engine.errors import PluginError, XmodalError
+from engine.testing.toy import ToyGanConfig, ToyGanRecipe
 from engine.train import REQUIRED_PRESETS, Recipe, find_recipe, parse_overrides
 from engine.train.config import apply_overrides
 from engine.train.recipe import check_recipe_class
-from engine.train.toy import ToyGanConfig, ToyGanRecipe
 
 
 def test_parse_overrides_reads_json_values_and_keeps_strings() -> None:

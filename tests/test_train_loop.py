@@ -13,11 +13,11 @@ import pytest
 import torch
 
 import engine
+from engine.testing.toy import ToyGanRecipe
 from engine.train import TrainingInterrupted, read_log, train
 from engine.train.checkpoint import CheckpointStore
 from engine.train.context import StepContext
 from engine.train.testing import check_recipe, checkpoint_tensors
-from engine.train.toy import ToyGanRecipe
 
 #: 12 steps, evaluated and checkpointed every 4.
 RUN = {"steps": 12, "eval_every": 4, "checkpoint_every": 4}

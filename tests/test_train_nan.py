@@ -10,11 +10,11 @@ import pytest
 import torch
 
 from engine.errors import XmodalError
+from engine.testing.toy import ToyGanRecipe
 from engine.train import TrainingDiverged, read_log, train
 from engine.train.checkpoint import CheckpointStore
 from engine.train.context import StepContext
 from engine.train.testing import checkpoint_tensors
-from engine.train.toy import ToyGanRecipe
 
 
 class _PoisonedAtStep5(ToyGanRecipe):

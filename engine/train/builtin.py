@@ -13,14 +13,14 @@ __all__ = ["builtin_models", "builtin_recipes"]
 
 def builtin_recipes() -> dict[str, str]:
     """Recipe name -> ``"module:Class"`` of its :class:`~engine.train.Recipe`."""
-    return {"toy-gan": "engine.train.toy:ToyGanRecipe"}
+    return {"toy-gan": "engine.testing.toy:ToyGanRecipe"}
 
 
 def builtin_models() -> dict[str, dict[str, Any]]:
     """Model name -> ``register_models`` keyword arguments (no bundled weights)."""
     return {
         "toy-gan": {
-            "pipeline": "engine.train.toy:ToyPipeline",
+            "pipeline": "engine.testing.toy:ToyPipeline",
             "weights": None,
             "task": "image -> audio",
             "description": "Demo conditional GAN: grating images to tones (train it with "

@@ -7,6 +7,10 @@ encodes one of eight pitch classes becomes a 1024-sample tone at that pitch
 the image, trained with hinge losses, several critic steps per generator step
 and an L1 log-band spectral term. It is small enough for unit tests, representative
 enough for the throughput benchmark, and shows every part of the recipe API.
+
+It lives in :mod:`engine.testing` (not :mod:`engine.train`) because it is a fixture of the
+test-suite and the benchmarks, not part of the training runtime; it is still registered as
+``toy-gan`` (see :mod:`engine.train.builtin`) so ``xmodal train toy-gan`` keeps working.
 """
 
 from __future__ import annotations
@@ -28,9 +32,9 @@ from ..decoders import WaveformDecoder
 from ..encoders import ImagePixels
 from ..interfaces import Translator
 from ..pipeline import Pipeline, PipelineConfig
-from .config import RecipeConfig
-from .context import StepContext
-from .recipe import Recipe, Selection
+from ..train.config import RecipeConfig
+from ..train.context import StepContext
+from ..train.recipe import Recipe, Selection
 
 __all__ = [
     "ToneCritic",
