@@ -2,15 +2,38 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engine.card import CardInfo
+from engine.card import CardInfo, card_sections, render_folder_card
 
 if TYPE_CHECKING:
     from .recipe import Face2NSynthConfig
 
-__all__ = ["PAPER_ROWS", "PAPER_TITLE", "card_for", "row_name"]
+__all__ = [
+    "BUNDLED_OVERRIDES",
+    "BUNDLED_PRESET",
+    "EVAL_DATASET",
+    "PAPER_ROWS",
+    "PAPER_TITLE",
+    "TASK",
+    "bundled_card",
+    "card_for",
+    "row_name",
+    "write_bundled_card",
+]
+
+#: What face2nsynth translates (the catalogue registers the same task).
+TASK = "image -> audio"
+
+#: The data the card's metrics are measured on: held-out faces against real test notes.
+EVAL_DATASET = "olivetti-dlib+gm-notes"
+
+#: How the bundled model was trained: ``xmodal train face2nsynth --preset ... --set ...``.
+BUNDLED_PRESET = "cpu-small"
+BUNDLED_OVERRIDES: dict[str, Any] = {"progress": False, "threads": 1}
 
 PAPER_TITLE = (
     "Face-to-Music Translation Using a Distance-Preserving Generative Adversarial Network with "
@@ -61,6 +84,7 @@ def row_name(config: Face2NSynthConfig) -> str:
 
 def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
              nets_meta: Mapping[str, Any]) -> CardInfo:
+    """The card of a model trained with ``config``; ``nets_meta`` describes the frozen audio nets."""
     row = row_name(config)
     nets = dict(nets_meta.get("metrics", {}))
     nets_line = ", ".join(f"{k} {v:.3g}" for k, v in nets.items() if "accuracy" in k or "knn" in k)
@@ -77,6 +101,8 @@ def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
         stand_in_data=STAND_IN_DATA,
         deviations=DEVIATIONS,
         paper_metrics=dict(PAPER_ROWS.get(row, {})),
+        eval_dataset=EVAL_DATASET,
+        eval_split=config.final_split,
         usage='note = model.translate("face.jpg", pitch=60)  # an Audio; note.save("note.wav")',
         sections={
             "Setup": (
@@ -97,3 +123,39 @@ def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
             ),
         },
     )
+
+
+def bundled_card(folder: Path) -> CardInfo:
+    """The card of the bundled model in ``folder``, for rendering it again.
+
+    The config is the bundled preset's (the folder's config.json holds the pipeline, not
+    the recipe); the frozen nets' figures come from the bundled audio-nets.json. The
+    ablation section is made by :mod:`.export` from run folders that are not bundled, so it
+    is carried over from the folder's current README.md."""
+    from engine.train.runfile import train_command
+
+    from . import AUDIO_NETS
+    from .recipe import Face2NSynthRecipe
+
+    config = Face2NSynthRecipe.configure(BUNDLED_PRESET, BUNDLED_OVERRIDES)
+    nets_meta = json.loads((AUDIO_NETS / "audio-nets.json").read_text(encoding="utf-8"))
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    info = card_for(config, metrics, nets_meta)
+    info.training_command = "OMP_NUM_THREADS=1 " + train_command(
+        "face2nsynth", BUNDLED_PRESET, "runs/face2nsynth", BUNDLED_OVERRIDES)
+    readme = folder / "README.md"
+    previous = card_sections(readme.read_text(encoding="utf-8")) if readme.is_file() else {}
+    info.sections.update({k: v for k, v in previous.items() if k.startswith("Ablation")})
+    return info
+
+
+def write_bundled_card(folder: Path | None = None) -> Path:
+    """Render the bundled model's README.md again (weights and config stay untouched)."""
+    from engine.fileio import atomic_write_text
+
+    from . import WEIGHTS
+
+    folder = folder or WEIGHTS
+    readme = folder / "README.md"
+    atomic_write_text(readme, render_folder_card(folder, bundled_card(folder), task=TASK))
+    return readme
