@@ -13,7 +13,7 @@ from pathlib import Path
 
 import huggingface_hub
 import pytest
-from huggingface_hub import CommitOperationDelete, HfApi, constants, hf_hub_download
+from huggingface_hub import CommitOperationDelete, HfApi, ModelCard, constants, hf_hub_download
 from huggingface_hub import snapshot_download as hf_snapshot_download
 from huggingface_hub.errors import (
     EntryNotFoundError,
@@ -215,6 +215,53 @@ def test_branches_tags_and_pull_request_refs(published: Published) -> None:
     }
     assert [t.name for t in refs.tags] == ["v1.0"]
     assert [p.target_commit for p in refs.pull_requests or []] == [pr.oid]
+
+
+#: READMEs whose front matter the Hub cannot read: not YAML, not a mapping, a model-index
+#: result without its dataset (what the bundled cards had before they were rebuilt).
+UNREADABLE_READMES = {
+    "not-yaml": "---\ntags: [unclosed\n---\n# x\n",
+    "not-a-mapping": "---\n- just\n- a list\n---\n# x\n",
+    "model-index-without-dataset": (
+        "---\nmodel-index:\n- name: x\n  results:\n  - task: {type: t}\n"
+        "    metrics: [{type: items, value: 3}]\n---\n# x\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("content", UNREADABLE_READMES.values(), ids=list(UNREADABLE_READMES))
+def test_a_readme_the_hub_cannot_read_is_refused(
+    hub_server: HubServer, content: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    api = HfApi(endpoint=hub_server.endpoint)
+    api.create_repo(REPO)
+    head = hub_server.head(REPO)
+    # The client asks /api/validate-yaml first and reports the server's errors ...
+    with pytest.raises(ValueError, match="Invalid metadata in README.md"):
+        api.upload_file(path_or_fileobj=content.encode(), path_in_repo="README.md", repo_id=REPO)
+    # ... and a commit that skips that check is refused by the server itself.
+    monkeypatch.setattr(HfApi, "_validate_yaml", lambda *args, **kwargs: None)
+    with pytest.raises(HfHubHTTPError, match="Invalid metadata in README.md") as refused:
+        api.upload_file(path_or_fileobj=content.encode(), path_in_repo="README.md", repo_id=REPO)
+    assert refused.value.response.status_code == 400
+    assert hub_server.head(REPO) == head
+    # The same file elsewhere in the repo is not the card, and is not read.
+    api.upload_file(path_or_fileobj=content.encode(), path_in_repo="docs/README.md", repo_id=REPO)
+    assert hub_server.head(REPO) != head
+
+
+def test_a_readable_card_is_accepted(hub_endpoint: str, hub_server: HubServer) -> None:
+    from engine.card import CardInfo, render_card
+
+    text = render_card(name="tiny", plugin="p", model_type="m", task="audio -> image",
+                       info=CardInfo(datasets=["fsdd"]), metrics={"score": 0.5, "items": 2})
+    card = ModelCard(text)
+    card.validate()  # the client's own check, answered by /api/validate-yaml
+    HfApi(endpoint=hub_endpoint).create_repo(REPO)
+    commit = card.push_to_hub(REPO)
+    assert commit.endswith(hub_server.head(REPO))
+    pushed = ModelCard.load(REPO)
+    assert [(r.metric_type, r.metric_value) for r in pushed.data.eval_results] == [("score", 0.5)]
 
 
 def test_writes_need_the_token_when_the_server_has_one(tmp_path: Path) -> None:

@@ -2,7 +2,9 @@
 
 :class:`HubServer` is a local stand-in for the Hugging Face Hub that the real
 ``huggingface_hub`` client can talk to; :func:`patch_hub_endpoint` points an already
-imported client at it.
+imported client at it (the server is split into :mod:`.hub_store`, :mod:`.hub_app`,
+:mod:`.hub_cards` and :mod:`.hub_server`). :mod:`.toy` holds the ``toy-gan`` demo recipe
+and pipeline; it imports torch, so it is not imported here.
 """
 
 from __future__ import annotations
