@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import torch
 
@@ -21,7 +21,7 @@ class ImageDecoder(Decoder):
         super().__init__()
         self.activation = activation
 
-    def forward(self, representation: torch.Tensor) -> torch.Tensor:
+    def forward(self, representation: torch.Tensor, **options: Any) -> torch.Tensor:
         if self.activation == "sigmoid":
             return torch.sigmoid(representation)
         if self.activation == "tanh":

@@ -27,7 +27,7 @@ class ImagePixels(Encoder):
         self.size: tuple[int, int] = (size, size) if isinstance(size, int) else (size[0], size[1])
         self.mode = mode
 
-    def prepare(self, media: Any) -> torch.Tensor:
+    def prepare(self, media: Any, **options: Any) -> torch.Tensor:
         image = media if isinstance(media, Image) else Image.load(media)
         return image.to_mode(self.mode).resize(self.size).data
 
@@ -45,7 +45,7 @@ class AudioWaveform(Encoder):
         self.sample_rate = int(sample_rate)
         self.num_samples = int(num_samples)
 
-    def prepare(self, media: Any) -> torch.Tensor:
+    def prepare(self, media: Any, **options: Any) -> torch.Tensor:
         audio = media if isinstance(media, Audio) else Audio.load(media)
         return audio.to_mono().resample(self.sample_rate).fit(self.num_samples).data[0]
 

@@ -34,6 +34,8 @@ class Encoder(nn.Module, ABC):
 
     input_kind: ClassVar[MediaKind]
     persistent: ClassVar[bool] = True
+    #: Options ``prepare`` accepts (name -> type); the pipeline routes them here.
+    options: ClassVar[dict[str, type]] = {}
 
     def load(self, item: Any) -> Image | Audio:
         """Decode one user input (path, bytes, PIL image, array, media value).
@@ -46,8 +48,11 @@ class Encoder(nn.Module, ABC):
         return Audio.load(item, sample_rate=getattr(self, "sample_rate", None))
 
     @abstractmethod
-    def prepare(self, media: Any) -> torch.Tensor:
-        """One media value -> one fixed-shape tensor (no batch dimension)."""
+    def prepare(self, media: Any, **options: Any) -> torch.Tensor:
+        """One media value -> one fixed-shape tensor (no batch dimension).
+
+        ``options`` holds only the names in :attr:`options` that the caller set.
+        """
 
     @abstractmethod
     def forward(self, batch: torch.Tensor) -> torch.Tensor:
@@ -57,6 +62,9 @@ class Encoder(nn.Module, ABC):
 class Translator(nn.Module, ABC):
     """Features (plus optional conditions such as a pitch) -> target representation."""
 
+    #: Conditions ``forward`` accepts as keywords (name -> type), e.g. ``{"pitch": int}``.
+    options: ClassVar[dict[str, type]] = {}
+
     @abstractmethod
     def forward(self, features: torch.Tensor, **condition: Any) -> torch.Tensor: ...
 
@@ -65,8 +73,10 @@ class Decoder(nn.Module, ABC):
     """Target representation -> media values a person can look at or listen to."""
 
     output_kind: ClassVar[MediaKind]
+    #: Options ``forward`` accepts as keywords (name -> type).
+    options: ClassVar[dict[str, type]] = {}
 
-    def forward(self, representation: torch.Tensor) -> torch.Tensor:
+    def forward(self, representation: torch.Tensor, **options: Any) -> torch.Tensor:
         """Map the translator's output to media range (identity by default)."""
         return representation
 

@@ -12,12 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import torch
 
+from ._version import API_VERSION
 from .card import CardInfo, render_card
+from .config import PipelineConfig
 from .errors import CheckpointError
 from .fileio import atomic_path, atomic_write_text
 
@@ -31,6 +34,7 @@ __all__ = [
     "WEIGHTS_NAME",
     "check_state",
     "file_sha256",
+    "load_pretrained",
     "read_metrics",
     "read_weights",
     "save_pretrained",
@@ -73,25 +77,12 @@ def save_pretrained(
         metrics = read_metrics(folder)
     if metrics is not None:
         atomic_write_text(folder / METRICS_NAME, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    task = task or _catalogue_task(config.name)
     text = render_card(
-        name=config.name, plugin=config.plugin, model_type=config.model_type, task=task,
-        info=card, metrics=metrics,
+        name=config.name, plugin=config.plugin, model_type=config.model_type,
+        task=task or pipeline.task, info=card, metrics=metrics,
     )
     atomic_write_text(folder / README_NAME, text)
     return folder
-
-
-def _catalogue_task(name: str) -> str:
-    """The task named by the catalogue, else by an already-loaded plugin's registration."""
-    from .catalogue import catalogue
-    from .plugins import get_manager
-
-    entry = catalogue().get(name)
-    if entry is not None:
-        return entry.task
-    spec = get_manager().models.get(name)
-    return spec.task if spec is not None else ""
 
 
 def read_metrics(folder: str | os.PathLike[str]) -> dict[str, Any]:
@@ -154,3 +145,36 @@ def load_state_into(pipeline: Pipeline, folder: Path) -> None:
     check_state(expected, found, source)
     state = {k: v.to(expected[k].dtype) for k, v in found.items()}
     pipeline.load_state_dict(state, strict=pipeline.encoder.persistent)
+
+
+def load_pretrained(
+    folder: str | os.PathLike[str],
+    class_for: Callable[[PipelineConfig], type[Pipeline]],
+    *,
+    device: str | torch.device = "cpu",
+    dtype: torch.dtype | None = None,
+) -> Pipeline:
+    """Build the pipeline a pretrained folder describes, load its weights strictly, move it.
+
+    ``class_for`` maps the folder's config to the pipeline class (the plugin
+    manager's lookup, in :func:`engine.loading.load_folder`): this module reads
+    folders and knows nothing of where classes come from.
+    """
+    folder = Path(folder)
+    config = PipelineConfig.read(folder / CONFIG_NAME)
+    major = config.api_version.split(".")[0]
+    if major != API_VERSION.split(".")[0]:
+        raise CheckpointError(
+            f"{folder}: saved with engine API {config.api_version}, this engine speaks {API_VERSION}"
+        )
+    cls = class_for(config)
+    pipeline = cls.build(config)
+    load_state_into(pipeline, folder)
+    pipeline.eval()
+    pipeline.source = str(folder)  # type: ignore[assignment]
+    try:
+        pipeline.to(device=device, dtype=dtype) if dtype is not None else pipeline.to(device)
+    except (RuntimeError, AssertionError, ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise CheckpointError(f"cannot run {config.name} on {device}: {reason}") from exc
+    return pipeline

@@ -241,7 +241,7 @@ def test_derived_dataset_is_rebuilt_when_its_source_dataset_changes(
     registry: Registry[DatasetBuilder] = Registry("dataset")
     registry.add("toy", Toy(), "tests")
     registry.add("doubled", Doubled(), "tests")
-    monkeypatch.setattr(api, "_registry", lambda: registry)
+    monkeypatch.setattr(api, "_explicit", registry)  # api.use_registry(registry), undone after
     first = build("doubled", progress=False)
     assert first.dataset.manifest.depends["toy"].params == {"count": 40, "tiny": False}
     assert build("doubled", progress=False).status == "cached"

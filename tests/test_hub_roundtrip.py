@@ -11,7 +11,7 @@ from huggingface_hub import constants
 
 import engine
 from engine import CheckpointError, ModelNotFoundError, XmodalError
-from engine.hub import load_folder, pull, push_folder
+from engine.loading import load_folder, pull, push_folder
 from engine.plugins import get_manager
 from engine.testing import HubServer
 

@@ -12,7 +12,7 @@ from safetensors.torch import load_file, save_file
 
 import engine
 from engine import Audio, CheckpointError, Image
-from engine.hub import load_folder
+from engine.loading import load_folder
 from engine.plugins import get_manager
 
 import tinyplug

@@ -19,7 +19,7 @@ def push_cmd(
     folder: Path, repo_id: str, revision: str | None, message: str | None, private: bool | None
 ) -> None:
     """Check that FOLDER loads, then upload it to the Hub as REPO_ID (token: HF_TOKEN)."""
-    from ..hub import push_folder
+    from ..loading import push_folder
 
     commit = push_folder(folder, repo_id, revision=revision, commit_message=message, private=private)
     click.echo(commit)

@@ -29,11 +29,12 @@ class DatasetRegistry(Protocol):
 
     The data layer knows nothing of plugins: whoever knows where builders come
     from (the plugin manager, a test, a script) hands one of these to
-    :func:`use_registry`. ``find`` may do work to find an unknown name (the
-    plugin manager imports every plugin then); ``names`` lists everything.
+    :func:`use_registry`. ``get`` may do work to find an unknown name (the
+    plugin manager imports every plugin then); ``names`` lists everything. An
+    :class:`engine.registry.Registry` of builders is one.
     """
 
-    def find(self, name: str) -> DatasetBuilder | None: ...
+    def get(self, name: str) -> DatasetBuilder | None: ...
 
     def names(self) -> list[str]: ...
 
@@ -51,7 +52,7 @@ class _Builtins:
             self._builders = {b.name: b for b in builtin_datasets()}
         return self._builders
 
-    def find(self, name: str) -> DatasetBuilder | None:
+    def get(self, name: str) -> DatasetBuilder | None:
         return self._all().get(name)
 
     def names(self) -> list[str]:
@@ -91,7 +92,7 @@ def get_builder(name: str | DatasetBuilder, **params: Any) -> DatasetBuilder:
     if isinstance(name, DatasetBuilder):
         return name.configure(**params) if params else name
     registry = _current()
-    builder = registry.find(name)
+    builder = registry.get(name)
     if builder is None:
         raise DataError(f"unknown dataset {name!r}" + suggest(name, registry.names()))
     return builder.configure(**params) if params else builder

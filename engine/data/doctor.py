@@ -45,7 +45,7 @@ def data_report() -> Iterator[tuple[bool | None, str, str]]:
         yield None, "data sources", f"{sources} (not yet created; downloads go there)"
     cache = cache_dir()
     writable = os.access(cache if cache.exists() else cache.parent, os.W_OK)
-    yield (True if writable else False), "data cache", (
+    yield writable, "data cache", (
         f"{cache}" if writable else f"{cache} is not writable")
     rows = dataset_rows()
     built = [f"{r['name']} ({r['count']})" for r in rows if r["built"]]

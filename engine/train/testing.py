@@ -36,7 +36,7 @@ def check_recipe(
     recipe: str | type[Recipe[Any]], out: str | os.PathLike[str], **overrides: Any
 ) -> TrainResult:
     """Train ``recipe``'s ``test`` preset into ``out`` and check what a run must produce."""
-    from ..hub import load_folder
+    from ..loading import load_folder
 
     result = train(recipe, out, preset="test", overrides=overrides)
     out = Path(out)

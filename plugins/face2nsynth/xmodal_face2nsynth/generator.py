@@ -13,7 +13,7 @@ transposed convolutions (kernel 25, strides 4, 4, 4, 4, 2) to 8192 samples,
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
@@ -70,6 +70,8 @@ def default_pitches(features: torch.Tensor, distribution: torch.Tensor) -> torch
 class NoteGenerator(Translator):
     """Face embedding ``[B, in_dim]`` + pitch -> waveform ``[B, 1, 8192]`` in [-1, 1]."""
 
+    #: ``pitch``: one MIDI note (24-84) for every face; without it each face draws its own.
+    options: ClassVar[dict[str, type]] = {"pitch": int}
     pitch_distribution: torch.Tensor
 
     def __init__(self, width: int = 64, in_dim: int = 128) -> None:
