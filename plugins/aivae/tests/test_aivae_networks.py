@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import pytest
 import torch
 from torch.distributions import Normal
 from torch.distributions import kl_divergence as torch_kl
@@ -66,3 +67,11 @@ def test_pipeline_translates_and_round_trips(tmp_path: Path) -> None:
     again = loaded.translate([clip, clip])
     assert len(again) == 2
     assert torch.allclose(again[0].data, image.data, atol=1e-6)
+
+
+def test_make_pipeline_shares_a_trained_translator_that_fits_the_config() -> None:
+    arch = AivaeArchitecture(width=4, latent_dim=8)
+    trained = VaeTranslator(8, width=4)
+    assert make_pipeline("tiny", arch, trained).translator is trained
+    with pytest.raises(engine.CheckpointError, match="trained translator"):
+        make_pipeline("tiny", arch, VaeTranslator(8, width=8))  # the config says width 4

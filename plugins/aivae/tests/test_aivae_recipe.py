@@ -13,6 +13,7 @@ from xmodal_aivae.recipe import AivaeGanRecipe, AivaeRecipe, model_name
 
 import engine
 from engine.train import find_recipe, train
+from engine.train.testing import check_recipe
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +46,9 @@ def test_val_is_cut_by_clip_and_disjoint() -> None:
 
 
 @pytest.mark.parametrize("recipe", ["aivae", "aivaegan"])
-def test_tiny_training_run(recipe: str, tmp_path: Path) -> None:
-    result = train(recipe, tmp_path / "run", preset="test")
+def test_tiny_training_run_passes_the_recipe_checker(recipe: str, tmp_path: Path) -> None:
+    """The engine's contract test (run files, checkpoint, finite metrics, a loadable export)."""
+    result = check_recipe(recipe, tmp_path / "run")
     assert result.steps == 4
     assert 0.0 <= result.metrics["lenet_accuracy"] <= 1.0
     assert result.model_dir is not None

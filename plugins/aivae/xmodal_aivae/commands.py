@@ -105,7 +105,7 @@ def alpha_grid_cmd(runs: tuple[Path, ...], out: Path) -> None:
 
 @aivae_group.command("lenet")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder for model.safetensors and metrics.json (default: the bundled one).")
+              help="Folder for lenet5.safetensors and lenet5.json (default: the bundled one).")
 @click.option("--epochs", default=40, show_default=True)
 @click.option("--seed", default=0, show_default=True)
 def lenet_cmd(out: Path | None, epochs: int, seed: int) -> None:

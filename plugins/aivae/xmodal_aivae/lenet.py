@@ -12,7 +12,6 @@ plugin so that ``xmodal eval`` needs no training. Rebuild it with::
 from __future__ import annotations
 
 import functools
-import json
 import time
 from pathlib import Path
 
@@ -22,12 +21,14 @@ import torch.nn.functional as F
 from torch import nn
 
 __all__ = [
-    "LENET_WEIGHTS", "LeNet5", "lenet_accuracy", "load_lenet", "mnist_tensors", "save_lenet",
-    "train_lenet",
+    "LENET_NAME", "LENET_WEIGHTS", "LeNet5", "lenet_accuracy", "lenet_metrics", "load_lenet",
+    "mnist_tensors", "save_lenet", "train_lenet",
 ]
 
-#: The bundled classifier: model.safetensors and metrics.json.
+#: The bundled classifier's folder (``engine.frozen`` layout: lenet5.safetensors, lenet5.json).
 LENET_WEIGHTS = Path(__file__).parent / "weights" / "lenet5"
+#: The file stem of the classifier inside its folder.
+LENET_NAME = "lenet5"
 
 
 class LeNet5(nn.Module):
@@ -120,25 +121,27 @@ def train_lenet(epochs: int = 40, batch_size: int = 64, lr: float = 1e-3, seed: 
 
 @functools.lru_cache(maxsize=2)
 def load_lenet(folder: Path = LENET_WEIGHTS) -> LeNet5:
-    """The bundled (or a given) classifier, strictly loaded from safetensors, in eval mode."""
-    from safetensors.torch import load_file
-
+    """The bundled (or a given) classifier, checked against its recorded sha256, frozen, in eval mode."""
     from engine.errors import CheckpointError
+    from engine.frozen import frozen_paths, load_frozen
 
-    path = Path(folder) / "model.safetensors"
-    if not path.is_file():
-        raise CheckpointError(f"{path}: the LeNet-5 evaluator is missing; run "
-                              f"`xmodal aivae lenet`")
-    model = LeNet5()
-    model.load_state_dict(load_file(str(path)), strict=True)
-    return model.eval()
+    if not frozen_paths(folder, LENET_NAME)[0].is_file():
+        raise CheckpointError(f"{folder}: the LeNet-5 evaluator is missing; run `xmodal aivae lenet`")
+    model, _ = load_frozen(folder, LENET_NAME, lambda config: LeNet5())
+    return model
+
+
+def lenet_metrics(folder: Path = LENET_WEIGHTS) -> dict[str, float]:
+    """What was measured when the classifier in ``folder`` was trained (the docs quote these)."""
+    from engine.frozen import read_frozen_config
+
+    metrics: dict[str, float] = read_frozen_config(folder, LENET_NAME)["metrics"]
+    return metrics
 
 
 def save_lenet(model: LeNet5, metrics: dict[str, float], folder: Path = LENET_WEIGHTS) -> None:
-    """``model.safetensors`` (tensors only, no pickle) and the ``metrics.json`` the docs quote."""
-    from safetensors.torch import save_file
+    """``lenet5.safetensors`` and ``lenet5.json`` (the metrics and the checksum), written atomically."""
+    from engine.frozen import save_frozen
 
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
-    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
+    save_frozen(model, folder, LENET_NAME,
+                config={"network": "LeNet-5 (xmodal_aivae.lenet.LeNet5)", "metrics": metrics})

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine import Pipeline, PipelineConfig
+from engine.assemble import assemble_pipeline
 from engine.decoders import ImageDecoder
 
 from .frontend import MelFrontEnd, MelSettings
@@ -52,11 +53,9 @@ def make_pipeline(name: str, architecture: AivaeArchitecture,
                   translator: VaeTranslator | None = None) -> AivaePipeline:
     """A pipeline called ``name``; with ``translator`` it shares that (trained) module."""
     settings = architecture.frontend
-    config = AivaePipeline.make_config(
-        name, PLUGIN, architecture=architecture.model_dump(mode="json"),
+    return assemble_pipeline(
+        AivaePipeline, name, PLUGIN, architecture=architecture,
+        trained={"translator": translator} if translator is not None else None,
         preprocessing={"sample_rate": settings.sample_rate, "input": f"mel {settings.size}x{settings.size}",
                        "output": "grey image 28x28"},
     )
-    if translator is None:
-        return AivaePipeline.build(config)
-    return AivaePipeline(config, MelFrontEnd(settings), translator, ImageDecoder("sigmoid"))

@@ -12,7 +12,8 @@ Registered here (nothing heavy is imported until a model, recipe or dataset is u
 
 - model ``face2nsynth`` (bundled ``cpu-small`` weights in ``weights/face2nsynth``),
 - recipe ``face2nsynth`` (``xmodal train face2nsynth --preset cpu-small``),
-- dataset ``olivetti-dlib`` (the face embeddings the recipe trains on).
+- dataset ``olivetti-dlib`` (the face embeddings the recipe trains on),
+- commands ``xmodal face2nsynth pictures|export|audio-nets|fit-notes`` (``commands.py``).
 """
 
 from __future__ import annotations
@@ -53,3 +54,10 @@ def register_datasets(register: Any) -> None:
     from .facedata import OlivettiDlibBuilder
 
     register(OlivettiDlibBuilder())
+
+
+@engine.hookimpl
+def register_commands(cli: Any) -> None:
+    from .commands import face2nsynth_group
+
+    cli.add_command(face2nsynth_group)

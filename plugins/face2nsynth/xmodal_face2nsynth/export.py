@@ -1,6 +1,6 @@
 """Bundle a trained run into the plugin, with the ablation table beside the paper's in its card.
 
-``python -m xmodal_face2nsynth.export runs/aux --row baseline=runs/base --row +metric=runs/metric``
+``xmodal face2nsynth export runs/aux --row baseline=runs/base --row +metric=runs/metric``
 copies ``runs/aux/model`` into ``xmodal_face2nsynth/weights/face2nsynth`` and rewrites its card
 with every row's test metrics (read from each run's ``model/metrics.json``) next to Table 1 of
 the paper. The table is also printed, as Markdown, for ``docs/results/face2nsynth.md``.
@@ -8,7 +8,6 @@ the paper. The table is also printed, as Markdown, for ``docs/results/face2nsynt
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from engine.fileio import atomic_write_text
 from engine.train.runfile import FinishedRun, read_finished_run
 
-__all__ = ["ABLATION_FILE", "ablation_table", "export", "main"]
+__all__ = ["ABLATION_FILE", "ablation_table", "export"]
 
 #: Test metrics of every ablation row, saved beside the bundled model: the quality test
 #: holds the bundled model's live FID against the baseline row measured with it.
@@ -77,23 +76,3 @@ def export(run_folder: Path, rows: Mapping[str, Path], target: Path | None = Non
     ablation = {name: row.metrics for name, row in table_rows.items()}
     atomic_write_text(folder / ABLATION_FILE, json.dumps(ablation, indent=2, sort_keys=True) + "\n")
     return folder, table
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("run", type=Path, help="run folder of the model to bundle")
-    parser.add_argument("--row", action="append", default=[], metavar="NAME=RUN",
-                        help="another ablation row's run folder (repeatable)")
-    parser.add_argument("--target", type=Path, default=None)
-    args = parser.parse_args(argv)
-    rows = {}
-    for item in args.row:
-        name, _, path = item.partition("=")
-        rows[name] = Path(path)
-    folder, table = export(args.run, rows, args.target)
-    print(folder)
-    print(table)
-
-
-if __name__ == "__main__":
-    main()

@@ -4,16 +4,16 @@ They are the method's measuring instruments, not its model: phi defines the
 space the distance loss and the auxiliary discriminator work in, and the two
 classifiers define FID and IS (the paper trains its own on NSynth, since no
 Inception network exists for notes). They are therefore trained separately
-(``python -m xmodal_face2nsynth.frozen --out DIR``, about 25 minutes on one CPU
-core), shipped inside the plugin (``weights/audio-nets``) and shared by every
-face2nsynth model, so numbers of different models are comparable.
+(``xmodal face2nsynth audio-nets --out DIR``, about 13 minutes on one CPU
+core), shipped inside the plugin (``weights/audio-nets``, stored with
+:mod:`engine.frozen`: ``audio-nets.safetensors`` and ``audio-nets.json`` with
+the specs, the measurements and the checksum) and shared by every face2nsynth
+model, so numbers of different models are comparable.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
+from torch import nn
 
-from engine.errors import CheckpointError
+from engine.frozen import SHA256_KEY, load_frozen, save_frozen
 
 from .audio import NUM_FAMILIES, NUM_PITCHES
 from .audionets import NoteNet, NoteNetSpec
@@ -32,10 +32,13 @@ from .data import NoteSet, load_notes
 from .losses import triplet_loss
 from .phi import PSI_DIM, AudioMetric
 
-__all__ = ["AudioNets", "load_audio_nets", "main", "train_audio_nets"]
+__all__ = [
+    "AUDIO_NETS_NAME", "DEFAULT_STEPS", "AudioNets", "load_audio_nets", "random_audio_nets",
+    "save_audio_nets", "train_audio_nets",
+]
 
-_WEIGHTS = "audio-nets.safetensors"
-_META = "audio-nets.json"
+#: The file stem of the three networks inside their folder (``engine.frozen`` layout).
+AUDIO_NETS_NAME = "audio-nets"
 
 
 @dataclass
@@ -70,28 +73,36 @@ def _frozen(net: torch.nn.Module) -> Any:
 
 
 def random_audio_nets(width: int = 4) -> AudioNets:
-    """Untrained narrow nets (unit tests)."""
+    """Untrained narrow nets (unit tests); their meta has the specs, so they save and load too."""
     specs = _specs(width, width)
+    meta = {"specs": {k: v.model_dump() for k, v in specs.items()}, "trained": False}
     return AudioNets(AudioMetric(specs["psi"]), _frozen(NoteNet(specs["pitch"])),
-                     _frozen(NoteNet(specs["family"])), {"trained": False})
+                     _frozen(NoteNet(specs["family"])), meta)
+
+
+def _modules(nets: AudioNets) -> nn.ModuleDict:
+    """The three networks under the names their tensors are saved with (``phi.``, ``pitch.``...)."""
+    return nn.ModuleDict({"phi": nets.phi, "pitch": nets.pitch, "family": nets.family})
+
+
+def _build(meta: dict[str, Any]) -> nn.ModuleDict:
+    specs = {k: NoteNetSpec.model_validate(v) for k, v in meta["specs"].items()}
+    return nn.ModuleDict({"phi": AudioMetric(specs["psi"]), "pitch": NoteNet(specs["pitch"]),
+                          "family": NoteNet(specs["family"])})
 
 
 @functools.cache
 def _load_cached(folder: str) -> AudioNets:
-    path = Path(folder)
-    try:
-        meta = json.loads((path / _META).read_text(encoding="utf-8"))
-        state = load_file(str(path / _WEIGHTS))
-    except (OSError, ValueError) as exc:
-        raise CheckpointError(f"{path}: no usable face2nsynth audio networks ({exc})") from exc
-    specs = {k: NoteNetSpec.model_validate(v) for k, v in meta["specs"].items()}
-    nets = AudioNets(AudioMetric(specs["psi"]), NoteNet(specs["pitch"]), NoteNet(specs["family"]),
-                     meta)
-    for name, module in (("phi", nets.phi), ("pitch", nets.pitch), ("family", nets.family)):
-        part = {k[len(name) + 1:]: v for k, v in state.items() if k.startswith(name + ".")}
-        module.load_state_dict(part, strict=True)
-        _frozen(module)
-    return nets
+    modules, meta = load_frozen(folder, AUDIO_NETS_NAME, _build)
+    phi, pitch, family = modules["phi"], modules["pitch"], modules["family"]
+    assert isinstance(phi, AudioMetric) and isinstance(pitch, NoteNet) and isinstance(family, NoteNet)
+    return AudioNets(phi, pitch, family, meta)
+
+
+def save_audio_nets(nets: AudioNets, out: Path) -> Path:
+    """``audio-nets.safetensors`` and ``audio-nets.json`` (``nets.meta`` plus the checksum) in ``out``."""
+    meta = {k: v for k, v in nets.meta.items() if k != SHA256_KEY}
+    return save_frozen(_modules(nets), out, AUDIO_NETS_NAME, config=meta)
 
 
 def load_audio_nets(folder: str | Path | None = None) -> AudioNets:
@@ -187,35 +198,10 @@ def train_audio_nets(out: Path, *, steps: dict[str, int] | None = None, batch: i
         "specs": {k: v.model_dump() for k, v in specs.items()},
         "psi_scale": l1, "mfcc_scale": l2, "steps": steps, "batch": batch, "seed": seed,
         "tiny_data": tiny, "metrics": report, "seconds": round(time.monotonic() - started, 1),
-        "command": f"python -m xmodal_face2nsynth.frozen --out {out} --psi-steps {steps['psi']} "
+        "command": f"xmodal face2nsynth audio-nets --out {out} --psi-steps {steps['psi']} "
                    f"--family-steps {steps['family']} --pitch-steps {steps['pitch']} --batch {batch} "
                    f"--width {width} --psi-width {psi_width}" + (" --tiny" if tiny else ""),
         "trained": True,
     }
-    state = {f"phi.{k}": v for k, v in phi.state_dict().items()}
-    for name in ("pitch", "family"):
-        state.update({f"{name}.{k}": v for k, v in nets[name].state_dict().items()})
-    out.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().contiguous() for k, v in state.items()}, str(out / _WEIGHTS))
-    (out / _META).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    save_audio_nets(AudioNets(phi, _frozen(nets["pitch"]), _frozen(nets["family"]), meta), out)
     return meta
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, required=True)
-    for name, default in DEFAULT_STEPS.items():
-        parser.add_argument(f"--{name}-steps", type=int, default=default)
-    parser.add_argument("--batch", type=int, default=96)
-    parser.add_argument("--width", type=int, default=16, help="classifier width")
-    parser.add_argument("--psi-width", type=int, default=8, help="width of phi's triplet network")
-    parser.add_argument("--tiny", action="store_true", help="gm-notes tiny variant (smoke test)")
-    args = parser.parse_args(argv)
-    steps = {name: getattr(args, f"{name}_steps") for name in DEFAULT_STEPS}
-    meta = train_audio_nets(args.out, steps=steps, batch=args.batch, width=args.width,
-                            psi_width=args.psi_width, tiny=args.tiny)
-    print(json.dumps(meta["metrics"], indent=2))
-
-
-if __name__ == "__main__":
-    main()

@@ -2,14 +2,13 @@
 
 Beside them, spectrograms of translations at three pitches next to real notes,
 which show what the numbers cannot: whether a note has a pitch and a timbre.
-``python -m xmodal_face2nsynth.pictures MODEL --out DIR`` draws all three for a
+``xmodal face2nsynth pictures MODEL --out DIR`` draws all three for a
 saved model (a folder or ``face2nsynth`` for the bundled one) on the held-out
 faces, using the same evaluator (pitches, family assignment) as ``xmodal eval``.
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from .audio import FAMILIES, NUM_FAMILIES, PITCH_MIN, SAMPLE_RATE, midi_to_index
 from .data import NoteSet
 from .evaluation import Evaluator, translate_waves
 
-__all__ = ["draw_face_grid", "draw_metric_space", "draw_spectrograms", "main"]
+__all__ = ["draw_face_grid", "draw_metric_space", "draw_spectrograms"]
 
 
 def _family_colours() -> list[tuple[float, float, float, float]]:
@@ -125,27 +124,3 @@ def draw_spectrograms(evaluator: Evaluator, generator: torch.nn.Module, notes: N
     save_grid(tiles, path, "translations of held-out faces (top) and real test notes (bottom); "
               "log frequency, 40 Hz-8 kHz", columns=len(pitches) * 2)
     return path
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("model", help="folder of a saved model, or face2nsynth (bundled)")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--prefix", default="", help="file name prefix, e.g. the row name")
-    args = parser.parse_args(argv)
-    import engine
-
-    from .data import load_notes
-    from .recipe import Face2NSynthRecipe
-
-    pipeline = engine.load(args.model)
-    recipe = Face2NSynthRecipe(Face2NSynthRecipe.configure("cpu-small"))
-    evaluator = recipe.evaluator("test")
-    generator = pipeline.translator
-    print(draw_metric_space(evaluator, generator, args.out / f"{args.prefix}metric-space.png"))
-    print(draw_face_grid(evaluator, generator, args.out / f"{args.prefix}faces-by-family.png"))
-    notes = load_notes("test")
-    print(draw_spectrograms(evaluator, generator, notes, args.out / f"{args.prefix}spectrograms.png"))
-
-
-if __name__ == "__main__":
-    main()

@@ -17,6 +17,7 @@ import torch
 from pydantic import BaseModel, Field
 
 from engine import Audio, Image, MediaError, Pipeline, PipelineConfig
+from engine.assemble import assemble_pipeline
 from engine.decoders import WaveformDecoder
 
 from .audio import NUM_SAMPLES, SAMPLE_RATE
@@ -56,15 +57,13 @@ class Face2NSynthPipeline(Pipeline):
     def make(cls, width: int, name: str = "face2nsynth",
              generator: NoteGenerator | None = None) -> Self:
         """A pipeline of ``width`` with the config a saved one needs (around ``generator`` if given)."""
-        config = cls.make_config(
-            name, "face2nsynth", architecture={"width": width},
+        return assemble_pipeline(
+            cls, name, "face2nsynth", architecture={"width": width},
+            trained={"translator": generator} if generator is not None else None,
             preprocessing={"sample_rate": SAMPLE_RATE, "samples": NUM_SAMPLES,
                            "face_chip": "dlib 5-point alignment, 150x150"},
             references=dict(REFERENCES),
         )
-        if generator is None:
-            return cls.build(config)
-        return cls(config, FaceEncoder(), generator, WaveformDecoder(SAMPLE_RATE))
 
     def demo_inputs(self) -> list[tuple[str, Image | Audio]]:
         """The default sample faces enlarged to photo size, so the demo takes the detector path.

@@ -7,19 +7,20 @@ asked pitch in what it learned. It separates "the network cannot make notes"
 from "the adversarial game has not taught it yet" when a short GAN run
 produces only noise (see docs/results/face2nsynth.md).
 
-    python plugins/face2nsynth/tools/fit_notes.py --width 8 --steps 1000
+    xmodal face2nsynth fit-notes --width 8 --steps 1000
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
 
 import torch
-from xmodal_face2nsynth.data import load_notes
-from xmodal_face2nsynth.frozen import load_audio_nets
-from xmodal_face2nsynth.generator import NoteGenerator
+
+from .data import load_notes
+from .frozen import load_audio_nets
+from .generator import NoteGenerator
+
+__all__ = ["fit_notes"]
 
 
 def _log_spectrum(wave: torch.Tensor) -> torch.Tensor:
@@ -57,16 +58,3 @@ def fit_notes(width: int, steps: int, count: int = 16, seed: int = 0) -> dict[st
         "pitch_accuracy_real": float((heard_real == pitch).float().mean()),
         "seconds": round(time.monotonic() - started, 1),
     }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--width", type=int, default=8)
-    parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--notes", type=int, default=16)
-    args = parser.parse_args()
-    print(json.dumps(fit_notes(args.width, args.steps, args.notes)))
-
-
-if __name__ == "__main__":
-    main()
