@@ -8,15 +8,13 @@ benchmarks use.
 
 from __future__ import annotations
 
-from typing import Any
-
-from .hookspecs import hookimpl
+from .hookspecs import RegisterDataset, RegisterMetric, RegisterModel, RegisterRecipe, hookimpl
 
 __xmodal_api__ = ">=1,<2"
 
 
 @hookimpl
-def register_models(register: Any) -> None:
+def register_models(register: RegisterModel) -> None:
     from .train.builtin import builtin_models
 
     for name, kwargs in builtin_models().items():
@@ -24,7 +22,7 @@ def register_models(register: Any) -> None:
 
 
 @hookimpl
-def register_datasets(register: Any) -> None:
+def register_datasets(register: RegisterDataset) -> None:
     from .data.builtin import builtin_datasets
 
     for builder in builtin_datasets():
@@ -32,7 +30,7 @@ def register_datasets(register: Any) -> None:
 
 
 @hookimpl
-def register_metrics(register: Any) -> None:
+def register_metrics(register: RegisterMetric) -> None:
     from .metrics import builtin_metrics
 
     for name, factory in builtin_metrics().items():
@@ -40,7 +38,7 @@ def register_metrics(register: Any) -> None:
 
 
 @hookimpl
-def register_recipes(register: Any) -> None:
+def register_recipes(register: RegisterRecipe) -> None:
     from .train.builtin import builtin_recipes
 
     for name, recipe in builtin_recipes().items():

@@ -1,4 +1,4 @@
-"""Every hook a plugin can implement, in one place.
+"""Every hook a plugin can implement, and the callbacks the hooks receive, in one place.
 
 xmodal plugins are ordinary Python packages that expose a module through the
 ``xmodal`` entry-point group. The engine imports that module on first use,
@@ -7,28 +7,47 @@ registers it with pluggy. Each hook receives a ``register`` callback rather than
 returning values, so one plugin can contribute any number of models, datasets,
 metrics or recipes and the engine stays in charge of naming conflicts.
 
+The callbacks' types are the protocols below (:class:`RegisterModel` and so
+on); annotate hook implementations with them, from :mod:`engine.plugin`, and a
+type checker sees the same contract the engine enforces at run time.
+
 Example (the whole of a minimal plugin module)::
 
-    import engine
+    from engine.plugin import RegisterModel, hookimpl
 
     __xmodal_api__ = ">=1,<2"
 
-    @engine.hookimpl
-    def register_models(register):
-        register("shout", pipeline=ShoutPipeline, weights=BUNDLED_DIR,
+    @hookimpl
+    def register_models(register: RegisterModel) -> None:
+        register("shout", pipeline="shout.pipeline:ShoutPipeline", weights=BUNDLED_DIR,
                  task="audio -> audio", description="Makes audio louder.")
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 
 if TYPE_CHECKING:
     import click
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+    from .data.builder import DatasetBuilder
+    from .interfaces import Metric
+    from .pipeline import Pipeline
+    from .train.recipe import Recipe
+
+__all__ = [
+    "PROJECT_NAME",
+    "MetricFactory",
+    "RegisterDataset",
+    "RegisterMetric",
+    "RegisterModel",
+    "RegisterRecipe",
+    "hookimpl",
+    "hookspec",
+]
 
 PROJECT_NAME = "xmodal"
 
@@ -36,44 +55,93 @@ hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 
-@hookspec
-def register_models(register: Any) -> None:
-    """Contribute named, loadable models.
+class RegisterModel(Protocol):
+    """The ``register`` callback of :func:`register_models`.
 
-    ``register(name, *, pipeline, weights=None, task="", description="")``:
-    ``pipeline`` is a :class:`engine.Pipeline` subclass (or a ``"module:Class"``
-    string, imported only when the model is loaded); ``weights`` is where the
-    pretrained folder lives: a path inside the plugin package for bundled weights,
-    or a Hub repo id ``org/name[@revision]``. A pipeline class registered here is
-    also what ``config.json`` files with its ``model_type`` resolve to.
+    ``name`` is what users type (``engine.load(name)``, ``xmodal translate name``).
+    ``pipeline`` is an :class:`engine.Pipeline` subclass or a ``"module:Class"``
+    string, imported only when the model is loaded, so that registering does not
+    import torch. ``weights`` is the pretrained folder: a path inside the plugin
+    package for bundled weights, or a Hub repo id ``org/name[@revision]``.
+
+    ``task`` and ``description`` are only needed for models the catalogue
+    (``registry.toml``) does not list: for a catalogued model they come from
+    the catalogue, and a value given here that disagrees with it is refused.
+    """
+
+    def __call__(
+        self,
+        name: str,
+        /,
+        *,
+        pipeline: type[Pipeline] | str,
+        weights: str | Path | None = None,
+        task: str = "",
+        description: str = "",
+    ) -> None: ...
+
+
+class RegisterDataset(Protocol):
+    """The ``register`` callback of :func:`register_datasets`: one builder instance.
+
+    The builder's ``name`` is the dataset's name in ``engine.data.load(name)``.
+    """
+
+    def __call__(self, builder: DatasetBuilder, /) -> None: ...
+
+
+class MetricFactory(Protocol):
+    """What :func:`register_metrics` registers: keyword arguments in, a fresh metric out.
+
+    A :class:`engine.Metric` subclass is itself a factory; so is a function that
+    imports the class on first use, which keeps registration free of torch.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Metric: ...
+
+
+class RegisterMetric(Protocol):
+    """The ``register`` callback of :func:`register_metrics`: a name and its factory."""
+
+    def __call__(self, name: str, factory: MetricFactory, /) -> None: ...
+
+
+class RegisterRecipe(Protocol):
+    """The ``register`` callback of :func:`register_recipes`.
+
+    ``recipe`` is an :class:`engine.train.Recipe` subclass or a ``"module:Class"``
+    string; the string form keeps torch out of registration.
+    """
+
+    def __call__(self, name: str, recipe: type[Recipe[Any]] | str, /) -> None: ...
+
+
+@hookspec
+def register_models(register: RegisterModel) -> None:
+    """Contribute named, loadable models (see :class:`RegisterModel`).
+
+    A pipeline class registered here is also what ``config.json`` files with its
+    ``model_type`` resolve to.
     """
 
 
 @hookspec
-def register_datasets(register: Any) -> None:
-    """Contribute dataset builders to the data layer.
+def register_datasets(register: RegisterDataset) -> None:
+    """Contribute :class:`engine.data.DatasetBuilder` instances to the data layer."""
 
-    ``register(builder)`` takes an :class:`engine.data.DatasetBuilder` instance.
+
+@hookspec
+def register_metrics(register: RegisterMetric) -> None:
+    """Contribute metrics by name, for every recipe's evaluation and ``xmodal eval``.
+
+    Recipes build registered metrics with :func:`engine.plugin.build_metric`;
+    ``xmodal eval --list-metrics`` shows what is registered and by whom.
     """
 
 
 @hookspec
-def register_metrics(register: Any) -> None:
-    """Contribute metrics, by name, for recipes and ``xmodal eval``.
-
-    ``register(name, factory)``: ``factory(**kwargs)`` returns an
-    :class:`engine.Metric`.
-    """
-
-
-@hookspec
-def register_recipes(register: Any) -> None:
-    """Contribute training recipes for ``xmodal train``.
-
-    ``register(name, recipe_cls)``: ``recipe_cls`` is an
-    :class:`engine.train.Recipe` subclass with its config and presets, or a
-    ``"module:Class"`` string so that registration does not import torch.
-    """
+def register_recipes(register: RegisterRecipe) -> None:
+    """Contribute training recipes for ``xmodal train`` and ``xmodal eval``."""
 
 
 @hookspec

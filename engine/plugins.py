@@ -5,7 +5,7 @@ first time something it provides is needed. A plugin whose import raises, or
 whose declared API range excludes :data:`engine.API_VERSION`, is recorded with
 its error and skipped, so one broken package never takes the engine down. Set
 ``XMODAL_STRICT_PLUGINS=1`` to make such errors raise instead (useful in a
-plugin's own CI).
+plugin's own CI), and run :func:`check_models` there too.
 """
 
 from __future__ import annotations
@@ -13,21 +13,37 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import API_VERSION
 from .entrypoints import EntryPointRecord, entry_points
 from .errors import PluginError
-from .registry import ModelSpec, Registry
+from .registry import ModelSpec, Registry, model_spec
+
+if TYPE_CHECKING:
+    import click
+    import pluggy
+
+    from .data.builder import DatasetBuilder
+    from .hookspecs import (
+        MetricFactory,
+        RegisterDataset,
+        RegisterMetric,
+        RegisterModel,
+        RegisterRecipe,
+    )
+    from .pipeline import Pipeline
+    from .train.recipe import Recipe
 
 __all__ = [
     "ENTRY_POINT_GROUP",
     "PluginInfo",
     "PluginManager",
+    "check_models",
     "get_manager",
     "strict_mode",
 ]
@@ -78,7 +94,7 @@ class PluginManager:
         self._infos: dict[str, PluginInfo] | None = None
         self._entry_points: dict[str, EntryPointRecord] = {}
         self._modules: dict[str, ModuleType] = {}
-        self._pm: Any = None
+        self._pm: pluggy.PluginManager | None = None
         self._collected: dict[str, set[str]] = {}
         # Registries are filled lazily, per hook, on every read: loading a model
         # does not import dataset or metric code, and a reference taken before a
@@ -86,13 +102,13 @@ class PluginManager:
         self.models: Registry[ModelSpec] = Registry(
             "model", lambda: self._collect("register_models")
         )
-        self.datasets: Registry[Any] = Registry(
+        self.datasets: Registry[DatasetBuilder] = Registry(
             "dataset", lambda: self._collect("register_datasets")
         )
-        self.metrics: Registry[Callable[..., Any]] = Registry(
+        self.metrics: Registry[MetricFactory] = Registry(
             "metric", lambda: self._collect("register_metrics")
         )
-        self.recipes: Registry[Any] = Registry(
+        self.recipes: Registry[type[Recipe[Any]] | str] = Registry(
             "recipe", lambda: self._collect("register_recipes")
         )
 
@@ -114,7 +130,7 @@ class PluginManager:
         return name in self.infos()
 
     # -- loading ----------------------------------------------------------------
-    def _pluggy(self) -> Any:
+    def _pluggy(self) -> pluggy.PluginManager:
         if self._pm is None:
             import pluggy
 
@@ -135,7 +151,7 @@ class PluginManager:
         if info.state == "failed":
             return None
         try:
-            module = _load_entry_point(self._entry_points[name].value)
+            module: ModuleType = _load_entry_point(self._entry_points[name].value)
             self._activate(name, module, info)
         except Exception as exc:
             info.state = "failed"
@@ -185,27 +201,56 @@ class PluginManager:
         others = [p for p in pm.get_plugins() if p is not plugin]
         pm.subset_hook_caller(hook, remove_plugins=others)(**kwargs)
 
-    def _registrar(self, hook: str, name: str) -> Callable[..., None]:
+    def _registrar(
+        self, hook: str, name: str
+    ) -> RegisterModel | RegisterDataset | RegisterMetric | RegisterRecipe:
         """The ``register`` callback handed to plugin ``name`` for ``hook``."""
         if hook == "register_models":
-
-            def register_model(
-                model: str,
-                *,
-                pipeline: Any,
-                weights: str | Path | None = None,
-                task: str = "",
-                description: str = "",
-            ) -> None:
-                spec = ModelSpec(model, pipeline, weights, task, description, plugin=name)
-                self.models.add(model, spec, name)
-
-            return register_model
+            return self._register_model(name)
         if hook == "register_datasets":
-            return lambda builder: self.datasets.add(getattr(builder, "name", ""), builder, name)
+            return self._register_dataset(name)
         if hook == "register_metrics":
-            return lambda metric, factory: self.metrics.add(metric, factory, name)
-        return lambda recipe, recipe_cls: self.recipes.add(recipe, recipe_cls, name)
+            return self._register_metric(name)
+        return self._register_recipe(name)
+
+    def _register_model(self, owner: str) -> RegisterModel:
+        def register_model(
+            model: str,
+            *,
+            pipeline: type[Pipeline] | str,
+            weights: str | Path | None = None,
+            task: str = "",
+            description: str = "",
+        ) -> None:
+            from .catalogue import catalogue
+
+            spec = model_spec(
+                model, plugin=owner, pipeline=pipeline, weights=weights, task=task,
+                description=description, entry=catalogue().get(model),
+            )
+            self.models.add(model, spec, owner)
+
+        return register_model
+
+    def _register_dataset(self, owner: str) -> RegisterDataset:
+        def register_dataset(builder: DatasetBuilder) -> None:
+            self.datasets.add(getattr(builder, "name", ""), builder, owner)
+
+        return register_dataset
+
+    def _register_metric(self, owner: str) -> RegisterMetric:
+        def register_metric(metric: str, factory: MetricFactory) -> None:
+            if not callable(factory):
+                raise PluginError(f"{owner}: metric {metric!r} needs a callable factory")
+            self.metrics.add(metric, factory, owner)
+
+        return register_metric
+
+    def _register_recipe(self, owner: str) -> RegisterRecipe:
+        def register_recipe(recipe: str, recipe_cls: type[Recipe[Any]] | str) -> None:
+            self.recipes.add(recipe, recipe_cls, owner)
+
+        return register_recipe
 
     def _collect(self, hook: str) -> None:
         """Call ``hook`` on every loaded plugin that has not answered it yet."""
@@ -223,7 +268,7 @@ class PluginManager:
                 if self.strict:
                     raise PluginError(f"plugin {name!r} failed in {hook}: {info.error}") from exc
 
-    def add_commands(self, cli: Any) -> None:
+    def add_commands(self, cli: click.Group) -> None:
         """Let every loadable plugin add CLI commands; failures stay isolated."""
         self.load_all()
         for name, module in list(self._modules.items()):
@@ -248,7 +293,7 @@ class _PluginDatasets:
     def __init__(self, manager: PluginManager) -> None:
         self._manager = manager
 
-    def find(self, name: str) -> Any:
+    def get(self, name: str) -> Any:
         builder = self._manager.datasets.get(name)
         if builder is None:
             self._manager.load_all()
@@ -258,6 +303,60 @@ class _PluginDatasets:
     def names(self) -> list[str]:
         self._manager.load_all()
         return self._manager.datasets.names()
+
+
+def check_models(
+    plugin: str,
+    *,
+    announced: Iterable[str] | None = None,
+    manager: PluginManager | None = None,
+) -> list[str]:
+    """Where ``plugin``'s model metadata disagrees with itself; empty when it agrees.
+
+    A model is described in up to three places: the catalogue (``registry.toml``,
+    what ``xmodal list`` shows without importing anything), the plugin's
+    ``xmodal.models`` entry points (names announced by plugins the catalogue does
+    not list) and its ``register_models`` hook (what can be loaded). The rules:
+    every registered model is catalogued or announced, never both; everything
+    catalogued for or announced by the plugin is registered; and a catalogued
+    model's weights are where the catalogue says (bundled, or that Hub id).
+    Task and description mismatches are refused at registration already.
+
+    ``announced`` defaults to the installed entry points; pass the names from
+    the plugin's ``pyproject.toml`` to check a checkout that is not installed.
+    A plugin's test suite can ``assert check_models("myplugin") == []``.
+    """
+    from .catalogue import catalogue
+    from .cli.fastlist import MODELS_GROUP
+
+    manager = manager or get_manager()
+    manager.load(plugin)
+    registered = {n: spec for n, spec in manager.models.items() if spec.plugin == plugin}
+    info = manager.infos()[plugin]
+    if info.state == "failed":
+        return [f"{plugin}: the plugin failed to load or register ({info.error})"]
+    if announced is None:
+        announced = [ep.name for ep in entry_points(MODELS_GROUP) if ep.value == plugin]
+    names = set(announced)
+    listed = {n: e for n, e in catalogue().items() if e.plugin == plugin}
+    problems = [f"{plugin}: registry.toml lists {n!r} but the plugin does not register it"
+                for n in sorted(set(listed) - set(registered))]
+    problems += [f"{plugin}: {n!r} is announced in xmodal.models but not registered"
+                 for n in sorted(names - set(registered))]
+    problems += [f"{plugin}: {n!r} is both in registry.toml and announced in xmodal.models; "
+                 "drop the announcement" for n in sorted(names & set(listed))]
+    problems += [f"{plugin}: {n!r} is registered but neither in registry.toml nor announced in "
+                 "xmodal.models, so 'xmodal list' cannot show it"
+                 for n in sorted(set(registered) - names - set(listed))]
+    for n in sorted(set(listed) & set(registered)):
+        want, have = listed[n].weights, registered[n].weights
+        if want == "bundled":
+            if have is None or not Path(have).is_dir():
+                problems.append(f"{plugin}: {n!r} should have bundled weights, but {have!r} "
+                                "is not a folder")
+        elif str(have) != want:
+            problems.append(f"{plugin}: {n!r} registers weights {have!r}; registry.toml says {want!r}")
+    return problems
 
 
 def _load_entry_point(value: str) -> Any:

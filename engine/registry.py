@@ -3,6 +3,10 @@
 A :class:`Registry` is a name -> value table that remembers which plugin owns
 each name, refuses silent overrides, and suggests near names for typos. The
 plugin manager fills four of them through the hooks in :mod:`engine.hookspecs`.
+
+Models have one source of metadata: a model the catalogue (``registry.toml``)
+lists takes its task and description from there (:func:`model_spec`), so the
+listing that reads only the catalogue and the loaded registry cannot disagree.
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ import importlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .errors import PluginError
+from .errors import PluginError, XmodalError
 
-__all__ = ["ModelSpec", "Registry", "import_object", "suggest"]
+if TYPE_CHECKING:
+    from .catalogue import CatalogueEntry
+    from .pipeline import Pipeline
+
+__all__ = ["ModelSpec", "Registry", "import_object", "model_spec", "suggest"]
 
 T = TypeVar("T")
 
@@ -45,17 +53,58 @@ class ModelSpec:
     """A loadable model: its pipeline class and where its pretrained folder is."""
 
     name: str
-    pipeline: Any
+    pipeline: type[Pipeline] | str
     weights: str | Path | None = None
     task: str = ""
     description: str = ""
     plugin: str = ""
 
-    def pipeline_class(self) -> Any:
+    def pipeline_class(self) -> type[Pipeline]:
         """The pipeline class, importing it now if it was registered as a string."""
-        if isinstance(self.pipeline, str):
-            return import_object(self.pipeline)
-        return self.pipeline
+        from .pipeline import Pipeline
+
+        obj = import_object(self.pipeline) if isinstance(self.pipeline, str) else self.pipeline
+        if not (isinstance(obj, type) and issubclass(obj, Pipeline)):
+            raise PluginError(
+                f"{self.plugin}: model {self.name!r} registers {self.pipeline!r}, "
+                "which is not an engine.Pipeline subclass"
+            )
+        return obj
+
+
+def model_spec(
+    name: str,
+    *,
+    plugin: str,
+    pipeline: type[Pipeline] | str,
+    weights: str | Path | None,
+    task: str,
+    description: str,
+    entry: CatalogueEntry | None,
+) -> ModelSpec:
+    """The spec for one ``register_models`` call, its metadata taken from ``entry``.
+
+    ``entry`` is the model's catalogue entry, if it has one. The catalogue is the
+    source of truth for what it lists, because ``xmodal list`` shows it without
+    importing plugins: a registration may leave task and description out (they are
+    filled in from the entry), but one that contradicts the entry, or that claims
+    a model the catalogue attributes to another plugin, is a plugin error.
+    """
+    if entry is None:
+        return ModelSpec(name, pipeline, weights, task, description, plugin)
+    if entry.plugin != plugin:
+        raise PluginError(
+            f"{plugin}: model {name!r} is catalogued (registry.toml) as provided by the "
+            f"plugin {entry.plugin!r}"
+        )
+    for what, given, known in (("task", task, entry.task), ("description", description,
+                                                              entry.description)):
+        if given and given != known:
+            raise PluginError(
+                f"{plugin}: model {name!r} registers {what} {given!r} but registry.toml says "
+                f"{known!r}; leave it out to use the catalogue's"
+            )
+    return ModelSpec(name, pipeline, weights, entry.task, entry.description, plugin)
 
 
 class Registry(Generic[T]):
@@ -83,6 +132,19 @@ class Registry(Generic[T]):
     def get(self, name: str) -> T | None:
         self._refresh()
         return self._items.get(name)
+
+    def find(self, name: str, *, load_more: Callable[[], None], hint: str = "") -> T:
+        """``name``'s item, calling ``load_more`` (say, load every plugin) only if it is absent.
+
+        An unknown name is a user error that suggests near names, then ``hint``.
+        """
+        item = self.get(name)
+        if item is None:
+            load_more()
+            item = self.get(name)
+        if item is None:
+            raise XmodalError(f"unknown {self.kind} {name!r}{suggest(name, self._items)}{hint}")
+        return item
 
     def owner(self, name: str) -> str | None:
         self._refresh()

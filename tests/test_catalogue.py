@@ -34,3 +34,13 @@ def test_parse_cache_follows_the_file(tmp_path: Path, monkeypatch: pytest.Monkey
     cache.unlink()
     cache.mkdir()  # an unwritable cache only costs a parse
     assert cat._read_toml(str(toml))["models"]["b"]["plugin"] == "r"
+
+
+def test_every_entry_carries_what_registrations_take_from_it() -> None:
+    """The catalogue is the one source of a listed model's task and description."""
+    kinds = {"image", "audio"}
+    for name, entry in cat.catalogue().items():
+        source, _, target = entry.task.partition(" -> ")
+        assert {source, target} <= kinds, (name, entry.task)
+        assert entry.description.endswith("."), name
+        assert entry.weights == "bundled" or "/" in entry.weights, (name, entry.weights)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -144,3 +146,174 @@ def test_registry_reference_sees_plugins_loaded_later(
     assert "goodmodel" not in models
     manager.load("good")
     assert "goodmodel" in models
+
+
+# -- one source of model metadata ------------------------------------------------
+ROOT = TESTS.parent
+IN_TREE = sorted([*ROOT.glob("plugins/*/pyproject.toml"),
+                  ROOT / "examples" / "xmodal-negative" / "pyproject.toml"])
+
+
+def _entry_points(pyproject: Path) -> tuple[str, str, list[str]]:
+    """(plugin name, plugin module, names announced in xmodal.models) from a pyproject."""
+    import tomllib
+
+    eps = tomllib.loads(pyproject.read_text())["project"]["entry-points"]
+    ((name, module),) = eps["xmodal"].items()
+    return name, module, sorted(eps.get("xmodal.models", {}))
+
+
+@pytest.mark.parametrize("pyproject", IN_TREE, ids=lambda p: p.parent.name)
+def test_in_tree_plugins_agree_with_the_catalogue(
+    pyproject: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """registry.toml, xmodal.models and register_models describe each model once, consistently."""
+    import importlib
+
+    from engine.catalogue import catalogue
+    from engine.cli.fastlist import MODELS_GROUP
+    from engine.entrypoints import entry_points
+    from engine.plugins import check_models
+
+    name, module, announced = _entry_points(pyproject)
+    manager = PluginManager(strict=True)
+    if manager.is_installed(name):
+        installed = sorted(ep.name for ep in entry_points(MODELS_GROUP) if ep.value == name)
+        assert installed == announced, f"the installed {name} is stale: reinstall it (-e)"
+        manager.load(name)
+    else:
+        monkeypatch.syspath_prepend(str(pyproject.parent))
+        manager.register_module(importlib.import_module(module), name=name)
+    assert check_models(name, announced=announced, manager=manager) == []
+    for model, entry in catalogue().items():
+        spec = manager.models.get(model)
+        if entry.plugin == name:
+            assert spec is not None and (spec.task, spec.description) == (entry.task,
+                                                                          entry.description)
+
+
+def _plugin(source: str, name: str) -> ModuleType:
+    module = ModuleType(name)
+    module.__xmodal_api__ = ">=1,<2"  # type: ignore[attr-defined]
+    exec(compile("import engine\n" + source, f"<{name}>", "exec"), module.__dict__)
+    return module
+
+
+def test_catalogued_models_take_their_metadata_from_the_catalogue() -> None:
+    from engine.catalogue import catalogue
+
+    entry = catalogue()["cmgan"]
+    manager = PluginManager(strict=True)
+    manager.register_module(_plugin(
+        "@engine.hookimpl\ndef register_models(register):\n"
+        "    register('cmgan', pipeline='tinyplug:TinyAudioToImage')\n", "fake_cmgan"),
+        name="cmgan")
+    spec = manager.models.get("cmgan")
+    assert spec is not None and (spec.task, spec.description) == (entry.task, entry.description)
+
+
+@pytest.mark.parametrize(("plugin", "call", "message"), [
+    ("cmgan", "register('cmgan', pipeline='m:C', task='image -> image')",
+     "registers task 'image -> image' but registry.toml says 'audio -> image'"),
+    ("cmgan", "register('cmgan', pipeline='m:C', description='Something else.')",
+     "registers description 'Something else.'"),
+    ("squatter", "register('cmgan', pipeline='m:C')",
+     "catalogued (registry.toml) as provided by the plugin 'cmgan'"),
+])
+def test_registrations_that_contradict_the_catalogue_are_refused(
+    plugin: str, call: str, message: str
+) -> None:
+    manager = PluginManager(strict=True)
+    source = f"@engine.hookimpl\ndef register_models(register):\n    {call}\n"
+    manager.register_module(_plugin(source, f"fake_{plugin}"), name=plugin)
+    with pytest.raises(PluginError, match=re.escape(message)):
+        manager.models.names()
+
+
+def test_check_models_reports_each_disagreement(tmp_path: Path) -> None:
+    from engine.plugins import check_models
+
+    manager = PluginManager(strict=False)
+    manager.register_module(_plugin(
+        "@engine.hookimpl\ndef register_models(register):\n"
+        "    register('unlisted', pipeline='m:C', task='audio -> image')\n"
+        "    register('cmgan-i2s', pipeline='m:C', weights='org/elsewhere')\n", "fake_cmgan"),
+        name="cmgan")
+    problems = check_models("cmgan", announced=["cmgan-i2s", "ghost"], manager=manager)
+    text = "\n".join(problems)
+    assert "registry.toml lists 'cmgan' but the plugin does not register it" in text
+    assert "'ghost' is announced in xmodal.models but not registered" in text
+    assert "'cmgan-i2s' is both in registry.toml and announced" in text
+    assert "'unlisted' is registered but neither in registry.toml nor announced" in text
+    assert "'cmgan-i2s' should have bundled weights" in text
+    assert len(problems) == 5
+
+
+# -- the callbacks' contract -------------------------------------------------------
+def test_every_register_callback_accepts_what_its_protocol_promises() -> None:
+    """The callbacks take their protocol's parameters, under the same names for keywords."""
+    import inspect
+
+    from engine import hookspecs
+
+    protocols = {"register_models": hookspecs.RegisterModel,
+                 "register_datasets": hookspecs.RegisterDataset,
+                 "register_metrics": hookspecs.RegisterMetric,
+                 "register_recipes": hookspecs.RegisterRecipe}
+    manager = PluginManager(strict=True)
+    for hook, protocol in protocols.items():
+        assert inspect.signature(getattr(hookspecs, hook)).parameters["register"].annotation == \
+            protocol.__name__
+        promised = list(inspect.signature(protocol.__call__).parameters.values())[1:]
+        given = inspect.signature(manager._registrar(hook, "someone")).parameters
+        assert len(given) == len(promised), hook
+        for want, have in zip(promised, given.values(), strict=True):
+            if want.kind is inspect.Parameter.KEYWORD_ONLY:
+                assert have.name == want.name and have.kind is want.kind, (hook, want)
+            assert have.default == want.default, (hook, want)
+
+
+# -- metrics: registered, then looked up by recipes and `xmodal eval` ---------------
+CONSTANT_METRIC = '''
+from engine.interfaces import Metric
+
+class Constant(Metric):
+    def __init__(self, value=1.0):
+        self.value = value
+    def update(self, *args, **kwargs):
+        pass
+    def compute(self):
+        return {"constant": self.value}
+    def reset(self):
+        pass
+
+@engine.hookimpl
+def register_metrics(register):
+    register("constant", Constant)
+    register("not-a-metric", dict)
+'''
+
+
+def test_recipes_build_registered_metrics_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.plugins
+    from engine import XmodalError
+    from engine.plugin import build_metric
+
+    monkeypatch.setattr(engine.plugins, "_MANAGER", None)  # a fresh process-wide manager
+    engine.plugins.get_manager().register_module(_plugin(CONSTANT_METRIC, "fake_metrics"),
+                                                 name="metrics-plugin")
+    assert build_metric("constant", value=3.0).compute() == {"constant": 3.0}
+    assert "compute" in dir(build_metric("silhouette"))  # the engine's own, through the registry
+    with pytest.raises(XmodalError, match="did you mean 'constant'"):
+        build_metric("constnt")
+    with pytest.raises(PluginError, match="metrics-plugin: metric 'not-a-metric' built a dict"):
+        build_metric("not-a-metric")
+
+
+def test_eval_lists_the_registered_metrics(tmp_path: Path) -> None:
+    install_fake_plugin(tmp_path, "metrics", "import engine\n__xmodal_api__ = '>=1,<2'\n"
+                        + CONSTANT_METRIC)
+    result = run_xmodal("eval", "--list-metrics", path=[tmp_path])
+    assert result.returncode == 0, result.stderr
+    owners = dict(line.split()[:2] for line in result.stdout.splitlines())
+    assert owners["constant"] == "metrics" and owners["frechet-distance"] == "engine"

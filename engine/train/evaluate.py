@@ -1,18 +1,50 @@
-"""Evaluating a saved model with the recipe that trained its model type (``xmodal eval``)."""
+"""Evaluating a saved model with the recipe that trained its model type (``xmodal eval``).
+
+Recipes measure with metrics looked up by name in the registry the
+``register_metrics`` hook fills (:func:`build_metric`), so a metric one plugin
+registers is available to every recipe's evaluation; ``xmodal eval
+--list-metrics`` shows that registry.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
+from ..errors import PluginError
 from . import rng
 from .recipe import find_recipe, recipe_for_pipeline
 
-__all__ = ["Evaluation", "evaluate"]
+if TYPE_CHECKING:
+    from ..interfaces import Metric
+
+__all__ = ["Evaluation", "build_metric", "evaluate"]
+
+
+def build_metric(name: str, /, *args: Any, **kwargs: Any) -> Metric:
+    """A fresh instance of the metric registered as ``name``, built with the arguments given.
+
+    Looks in the engine's and the loaded plugins' registrations first and loads
+    every installed plugin only for a name not found there, so that evaluating
+    with the engine's own metrics imports no plugin.
+    """
+    from ..interfaces import Metric
+    from ..plugins import get_manager
+
+    manager = get_manager()
+    factory = manager.metrics.find(name, load_more=manager.load_all,
+                                   hint="; 'xmodal eval --list-metrics' shows the registered ones")
+    metric = factory(*args, **kwargs)
+    if not isinstance(metric, Metric):
+        raise PluginError(
+            f"{manager.metrics.owner(name)}: metric {name!r} built a {type(metric).__name__}, "
+            "not an engine.Metric"
+        )
+    return metric
 
 
 @dataclass
@@ -50,7 +82,7 @@ def evaluate(
     The recipe is found from the model's ``model_type`` unless named; ``preset``
     and ``overrides`` size the evaluation data (they do not touch the weights).
     """
-    from ..hub import load
+    from ..loading import load
 
     pipeline = load(ref, revision=revision)
     if recipe is None:

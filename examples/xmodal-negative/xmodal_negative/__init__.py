@@ -6,9 +6,12 @@ Registers one model, ``negative``, whose weights ship inside this package.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import engine
+
+if TYPE_CHECKING:
+    from engine.plugin import RegisterModel
 
 __all__ = ["WEIGHTS"]
 
@@ -20,7 +23,7 @@ WEIGHTS = Path(__file__).parent / "weights" / "negative"
 
 
 @engine.hookimpl
-def register_models(register: Any) -> None:
+def register_models(register: RegisterModel) -> None:
     # A string keeps torch out of plugin discovery; the class is imported on load.
     register(
         "negative",

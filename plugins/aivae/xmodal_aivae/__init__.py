@@ -11,9 +11,14 @@ imported here: torch and the networks load when a model or recipe is used.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import engine
+
+if TYPE_CHECKING:
+    import click
+
+    from engine.plugin import RegisterModel, RegisterRecipe
 
 __all__ = ["WEIGHTS"]
 
@@ -25,27 +30,23 @@ WEIGHTS = {
     "aivae-1to1": Path(__file__).parent / "weights" / "aivae-1to1",
 }
 
-_DESCRIPTIONS = {
-    "aivae": "A spoken digit becomes a handwritten MNIST digit (AIVAE, many-to-one MNIST/FSDD pairing).",
-    "aivae-1to1": "AIVAE trained on the one-to-one pairing (FSDD plus synthesised speakers).",
-}
-
 
 @engine.hookimpl
-def register_models(register: Any) -> None:
+def register_models(register: RegisterModel) -> None:
+    # Both models are in the engine's catalogue (registry.toml), which supplies
+    # their task and description: the one place `xmodal list` also reads.
     for name, folder in WEIGHTS.items():
-        register(name, pipeline="xmodal_aivae.pipeline:AivaePipeline", weights=folder,
-                 task="audio -> image", description=_DESCRIPTIONS[name])
+        register(name, pipeline="xmodal_aivae.pipeline:AivaePipeline", weights=folder)
 
 
 @engine.hookimpl
-def register_recipes(register: Any) -> None:
+def register_recipes(register: RegisterRecipe) -> None:
     register("aivae", "xmodal_aivae.recipe:AivaeRecipe")
     register("aivaegan", "xmodal_aivae.recipe:AivaeGanRecipe")
 
 
 @engine.hookimpl
-def register_commands(cli: Any) -> None:
+def register_commands(cli: click.Group) -> None:
     from .commands import aivae_group
 
     cli.add_command(aivae_group)

@@ -19,9 +19,14 @@ Registered here (nothing heavy is imported until a model, recipe or dataset is u
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import engine
+
+if TYPE_CHECKING:
+    import click
+
+    from engine.plugin import RegisterDataset, RegisterModel, RegisterRecipe
 
 __all__ = ["AUDIO_NETS", "WEIGHTS"]
 
@@ -34,30 +39,26 @@ AUDIO_NETS = Path(__file__).parent / "weights" / "audio-nets"
 
 
 @engine.hookimpl
-def register_models(register: Any) -> None:
-    register(
-        "face2nsynth",
-        pipeline="xmodal_face2nsynth.pipeline:Face2NSynthPipeline",
-        weights=WEIGHTS,
-        task="image -> audio",
-        description="A face photo becomes a musical note: similar faces sound similar.",
-    )
+def register_models(register: RegisterModel) -> None:
+    # Task and description come from the engine's catalogue (registry.toml).
+    register("face2nsynth", pipeline="xmodal_face2nsynth.pipeline:Face2NSynthPipeline",
+             weights=WEIGHTS)
 
 
 @engine.hookimpl
-def register_recipes(register: Any) -> None:
+def register_recipes(register: RegisterRecipe) -> None:
     register("face2nsynth", "xmodal_face2nsynth.recipe:Face2NSynthRecipe")
 
 
 @engine.hookimpl
-def register_datasets(register: Any) -> None:
+def register_datasets(register: RegisterDataset) -> None:
     from .facedata import OlivettiDlibBuilder
 
     register(OlivettiDlibBuilder())
 
 
 @engine.hookimpl
-def register_commands(cli: Any) -> None:
+def register_commands(cli: click.Group) -> None:
     from .commands import face2nsynth_group
 
     cli.add_command(face2nsynth_group)
