@@ -46,8 +46,27 @@ def train_cmd(name: str, preset: str | None, out: Path, resume: bool, settings: 
     )
 
 
+def _list_metrics(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--list-metrics``: the metrics recipes can build by name (``register_metrics``)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from ..plugins import get_manager
+
+    manager = get_manager()
+    manager.load_all()
+    names = manager.metrics.names()
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        factory = manager.metrics.get(name)
+        doc = (getattr(factory, "__doc__", None) or "").strip().splitlines()
+        click.echo(f"{name:<{width}}  {manager.metrics.owner(name)}  {doc[0] if doc else ''}".rstrip())
+    ctx.exit()
+
+
 @click.command("eval")
 @click.argument("ref")
+@click.option("--list-metrics", is_flag=True, is_eager=True, expose_value=False,
+              callback=_list_metrics, help="List the registered metrics (name, owner) and exit.")
 @click.option("--split", default="test", show_default=True, help="Which split to evaluate on.")
 @click.option("--preset", default="cpu-small", show_default=True,
               help="Recipe preset that sizes the evaluation data.")
