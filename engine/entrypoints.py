@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 import sys
 
-__all__ = ["EntryPointRecord", "entry_points"]
+__all__ = ["MODELS_GROUP", "EntryPointRecord", "entry_points"]
+
+#: Entry-point group announcing model names without importing the plugin (``xmodal list``).
+MODELS_GROUP = "xmodal.models"
 
 
 class EntryPointRecord:

@@ -327,7 +327,7 @@ def check_models(
     A plugin's test suite can ``assert check_models("myplugin") == []``.
     """
     from .catalogue import catalogue
-    from .cli.fastlist import MODELS_GROUP
+    from .entrypoints import MODELS_GROUP
 
     manager = manager or get_manager()
     manager.load(plugin)

@@ -11,14 +11,14 @@ listing that reads only the catalogue and the loaded registry cannot disagree.
 
 from __future__ import annotations
 
-import difflib
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import PluginError, XmodalError
+from .names import suggest
 
 if TYPE_CHECKING:
     from .catalogue import CatalogueEntry
@@ -27,14 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["ModelSpec", "Registry", "import_object", "model_spec", "suggest"]
 
 T = TypeVar("T")
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """A ``" (did you mean ...?)"`` suffix for a typo, or an empty string."""
-    close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
 
 
 def import_object(ref: str) -> Any:

@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     # 0: leaf utilities that import nothing above them
     "engine._version": 0, "engine.errors": 0, "engine._lazy": 0, "engine._wiring": 0,
     "engine.fileio": 0, "engine.install": 0, "engine.config": 0, "engine.catalogue": 0,
-    "engine.entrypoints": 0, "engine.pictures": 0, "engine.registry": 0,
+    "engine.entrypoints": 0, "engine.pictures": 0, "engine.names": 0,
     # 1: media values
     "engine.media": 1,
     # 2: the four roles and the metrics built on them; the data layer sits beside them
@@ -35,7 +35,7 @@ LAYERS: dict[str, int] = {
     # 4: pretrained folders and the Hub
     "engine.pretrained": 4, "engine.card": 4, "engine.hub": 4, "engine.frozen": 4, "engine.assemble": 4,
     # 5: plugins, and loading models by name through them
-    "engine.plugins": 5, "engine.hookspecs": 5, "engine.loading": 5, "engine.chain": 5,
+    "engine.plugins": 5, "engine.registry": 5, "engine.hookspecs": 5, "engine.loading": 5, "engine.chain": 5,
     # 6: the training runtime (finds recipes through the plugins)
     "engine.train": 6, "engine.train.__main__": 7,
     # 7: what users and plugins call: the package facade, the engine's own hooks, CLI, demo

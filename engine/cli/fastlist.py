@@ -11,14 +11,13 @@ from __future__ import annotations
 import sys
 
 from ..catalogue import catalogue
-from ..entrypoints import entry_points
+from ..entrypoints import MODELS_GROUP, entry_points
 from ..install import install_hint
 
 __all__ = ["MODELS_GROUP", "model_rows", "render", "run"]
 
 #: Plugins may announce model names here so the listing shows them unimported:
 #: ``[project.entry-points."xmodal.models"] mymodel = "myplugin"`` (value: plugin name).
-MODELS_GROUP = "xmodal.models"
 
 
 def model_rows() -> list[dict[str, object]]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import DataError
-from ..registry import suggest
+from ..names import suggest
 from .builder import DatasetBuilder
 from .cache import BuildResult, Verify, check_entry, ensure_built, entry_dir
 from .dataset import Dataset

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from ..errors import DataError
-from ..registry import suggest
+from ..names import suggest
 from .manifest import Manifest
 
 if TYPE_CHECKING:
