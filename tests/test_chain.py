@@ -12,17 +12,10 @@ from engine import Audio, Chain, Image
 from engine.chain import load_any, load_chain
 from engine.chaining import ChainError
 from engine.loading import load_folder
-from engine.plugins import get_manager
 
-import tinyplug
+from tinyplug import tiny_weights
 
-
-@pytest.fixture(scope="module")
-def weights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    manager = get_manager()
-    if "tinyplug" not in manager.infos():
-        manager.register_module(tinyplug, name="tinyplug")
-    return tinyplug.make_weights(tmp_path_factory.mktemp("weights"))
+weights = tiny_weights  # the module-scoped fixture: both tiny models saved, plugin registered
 
 
 def _clip() -> Audio:

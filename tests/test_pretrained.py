@@ -13,17 +13,10 @@ from safetensors.torch import load_file, save_file
 import engine
 from engine import Audio, CheckpointError, Image
 from engine.loading import load_folder
-from engine.plugins import get_manager
 
 import tinyplug
 
-
-@pytest.fixture(scope="module")
-def weights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    manager = get_manager()
-    if "tinyplug" not in manager.infos():
-        manager.register_module(tinyplug, name="tinyplug")
-    return tinyplug.make_weights(tmp_path_factory.mktemp("weights"))
+weights = tinyplug.tiny_weights  # the module-scoped fixture: both tiny models saved
 
 
 def _copy(src: Path, dst: Path) -> Path:

@@ -8,9 +8,11 @@ save, load and translate them in milliseconds.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 import torch
 from pydantic import BaseModel
 from torch import nn
@@ -90,3 +92,14 @@ def register_models(register: Any) -> None:
              task="audio -> image", description="test model")
     register("tiny-i2a", pipeline=TinyImageToAudio, weights=root / "tiny-i2a",
              task="image -> audio", description="test model")
+
+
+@pytest.fixture(scope="module")
+def tiny_weights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Both tiny models saved once per test module, with this plugin registered to load them."""
+    from engine.plugins import get_manager
+
+    manager = get_manager()
+    if "tinyplug" not in manager.infos():
+        manager.register_module(sys.modules[__name__], name="tinyplug")
+    return make_weights(tmp_path_factory.mktemp("weights"))
