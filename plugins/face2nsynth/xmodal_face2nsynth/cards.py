@@ -71,7 +71,7 @@ DEVIATIONS = """\
   the reference; the pitch classifier hears the asked pitch in about 3% of notes). Train the
   `paper` preset on a GPU for notes that sound like instruments.
 - phi's triplet network psi and the FID/IS classifiers are small log-mel CNNs trained here on
-  gm-notes (`python -m xmodal_face2nsynth.frozen`), shared by all rows.
+  gm-notes (`xmodal face2nsynth audio-nets`), shared by all rows.
 """
 
 
