@@ -24,16 +24,19 @@ from .errors import (
 # No `typing` import at run time: this module is on the `xmodal list` hot path.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from .chaining import Chain
+    from .config import PipelineConfig
     from .hookspecs import hookimpl
-    from .hub import load, pull, push_folder
     from .interfaces import Decoder, Encoder, Metric, Translator
+    from .loading import load, pull, push_folder
     from .media import Audio, Image
-    from .pipeline import Pipeline, PipelineConfig
+    from .pipeline import Pipeline
     from .plugins import get_manager
 
 __all__ = [
     "API_VERSION",
     "Audio",
+    "Chain",
     "CheckpointError",
     "DataError",
     "Decoder",
@@ -63,10 +66,11 @@ _LAZY = {
     "Decoder": "engine.interfaces",
     "Metric": "engine.interfaces",
     "Pipeline": "engine.pipeline",
-    "PipelineConfig": "engine.pipeline",
-    "load": "engine.hub",
-    "pull": "engine.hub",
-    "push_folder": "engine.hub",
+    "PipelineConfig": "engine.config",
+    "Chain": "engine.chaining",
+    "load": "engine.loading",
+    "pull": "engine.loading",
+    "push_folder": "engine.loading",
     "get_manager": "engine.plugins",
     "hookimpl": "engine.hookspecs",
 }

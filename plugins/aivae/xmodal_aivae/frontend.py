@@ -119,7 +119,7 @@ class MelFrontEnd(Encoder):
             raise MediaError(f"{where}the clip is silent: no spoken digit to translate")
         return audio
 
-    def prepare(self, media: Any) -> torch.Tensor:
+    def prepare(self, media: Any, **options: Any) -> torch.Tensor:
         audio = media if isinstance(media, Audio) else self.load(media)
         audio = audio.to_mono().resample(self.settings.sample_rate)
         return mel_image(audio.data[0], self.settings)

@@ -13,11 +13,11 @@ from engine import Image, MediaError
 def test_tight_crop_and_detection_embed_one_face_alike(olivetti_faces: np.ndarray) -> None:
     encoder = FaceEncoder()
     face = Image.from_array(olivetti_faces[0])
-    tight = encoder(encoder.prepare(face, "tight")[None])
+    tight = encoder(encoder.prepare(face, crop="tight")[None])
     detected = encoder(encoder.prepare(face)[None])  # small images are upscaled for the detector
     assert tight.shape == (1, 128)
     torch.testing.assert_close(tight.norm(dim=1), torch.ones(1))
-    other = encoder(encoder.prepare(Image.from_array(olivetti_faces[10]), "tight")[None])
+    other = encoder(encoder.prepare(Image.from_array(olivetti_faces[10]), crop="tight")[None])
     # The two paths agree far better than two people do.
     assert float((tight - detected).norm()) < 0.5 * float((tight - other).norm())
 

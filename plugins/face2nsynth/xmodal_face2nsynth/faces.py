@@ -183,13 +183,18 @@ class FaceEncoder(Encoder):
 
     input_kind: ClassVar[MediaKind] = "image"
     persistent: ClassVar[bool] = False
+    #: ``crop``: "detect" (photos) or "tight" (already a tight face crop).
+    options: ClassVar[dict[str, type]] = {"crop": str}
 
     def __init__(self, crop: CropMode = "detect") -> None:
         super().__init__()
         self.crop: CropMode = crop
 
-    def prepare(self, media: Any, crop: CropMode | None = None) -> torch.Tensor:
+    def prepare(self, media: Any, **options: Any) -> torch.Tensor:
         image = media if isinstance(media, Image) else Image.load(media)
+        crop = options.get("crop")
+        if crop is not None and crop not in ("detect", "tight"):
+            raise MediaError(f"--crop must be 'detect' or 'tight', not {crop!r}")
         chip = align(image, crop or self.crop)
         return torch.from_numpy(chip).permute(2, 0, 1).contiguous()
 

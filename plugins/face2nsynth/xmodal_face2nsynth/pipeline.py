@@ -38,7 +38,6 @@ class Face2NSynthArchitecture(BaseModel):
 class Face2NSynthPipeline(Pipeline):
     model_type: ClassVar[str] = "face2nsynth"
     Architecture = Face2NSynthArchitecture
-    options: ClassVar[dict[str, type]] = {"pitch": int, "crop": str}
 
     encoder: FaceEncoder
     translator: NoteGenerator
@@ -65,25 +64,8 @@ class Face2NSynthPipeline(Pipeline):
             references=dict(REFERENCES),
         )
 
-    def demo_inputs(self) -> list[tuple[str, Image | Audio]]:
-        """The default sample faces enlarged to photo size, so the demo takes the detector path.
-
-        Olivetti's 64x64 crops are too small for dlib's detector; at 256x256 it
-        finds them, which shows what a user's photo goes through.
-        """
-        return [(name, media.resize(256) if isinstance(media, Image) else media)
-                for name, media in super().demo_inputs()]
-
-    def translate_batch(self, media: list[Any], **options: Any) -> list[Image | Audio]:
-        crop = options.get("crop")
-        if crop is not None and crop not in ("detect", "tight"):
-            raise MediaError(f"--crop must be 'detect' or 'tight', not {crop!r}")
-        chips = torch.stack([self.encoder.prepare(m, crop) for m in media])
-        features = self.encoder(chips).to(self.translator.dense.weight.device)
-        return self.notes(features, pitch=options.get("pitch"))
-
     def notes(self, features: torch.Tensor, pitch: int | None = None,
               pitch_index: torch.Tensor | None = None) -> list[Image | Audio]:
-        """Face embeddings (already computed) -> notes; used by translation and evaluation."""
+        """Face embeddings (already computed) -> notes; used by evaluation."""
         waves = self.translator(features, pitch=pitch, pitch_index=pitch_index)
         return self.decoder.to_media(self.decoder(waves))
