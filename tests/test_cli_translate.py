@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +14,7 @@ import soundfile as sf
 from PIL import Image as PILImage
 
 import tinyplug
-from cli_helpers import TESTS, Result, run_xmodal
+from cli_helpers import TESTS, XMODAL, Result, run_xmodal
 from plugin_fixtures import install_fake_plugin
 
 
@@ -131,3 +135,56 @@ def test_info(site: Path) -> None:
     result = xm(site, "info", "tiny-a2i")
     assert result.returncode == 0, result.stderr
     assert "model_type:  tiny-a2i" in result.stdout and "score = 0.5" in result.stdout
+
+
+def test_folder_input_json_and_progress(site: Path, tmp_path: Path) -> None:
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    for name in ("b.wav", "a.WAV", "c.flac"):
+        sf.write(clips / name, np.zeros(800, dtype=np.float32), 8000,
+                 format="FLAC" if name.endswith("flac") else "WAV")
+    (clips / "notes.txt").write_text("not media\n")
+    (clips / "sub").mkdir()
+    out = tmp_path / "out"
+    result = xm(site, "translate", "tiny-a2i", str(clips), "-o", str(out), "--json", "--progress")
+    assert result.returncode == 0, result.stderr
+    written = json.loads(result.stdout)
+    assert [Path(w["input"]).name for w in written] == ["a.WAV", "b.wav", "c.flac"]  # sorted, media only
+    assert [Path(w["output"]).name for w in written] == ["a.png", "b.png", "c.png"]
+    assert all(Path(w["output"]).is_file() for w in written)
+    assert "translate:" in result.stderr and "/3 [" in result.stderr  # the bar, on stderr only
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    xm(site, "translate", "tiny-a2i", str(empty), "-o", str(tmp_path / "o2")).assert_user_error(
+        "no audio files in this folder"
+    )
+    assert not (tmp_path / "o2").exists()
+
+
+def test_out_dash_writes_the_bytes_to_stdout(site: Path, tmp_path: Path) -> None:
+    a, b = _wav(tmp_path / "a.wav"), _wav(tmp_path / "b.wav")
+    proc = subprocess.run(
+        [str(XMODAL), "translate", "tiny-a2i", str(a), "-o", "-"], capture_output=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(TESTS)]),
+             "TINYPLUG_WEIGHTS": str(site / "weights")}, cwd=tmp_path, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert PILImage.open(io.BytesIO(proc.stdout)).size == (8, 8)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "b.wav"]  # no file named -.png
+    xm(site, "translate", "tiny-a2i", str(a), str(b), "-o", "-").assert_user_error("2 inputs")
+    xm(site, "translate", "tiny-a2i", str(a), "-o", "-", "--json").assert_user_error("--json")
+
+
+def test_chains_and_devices(site: Path, tmp_path: Path) -> None:
+    a = _wav(tmp_path / "a.wav")
+    out = tmp_path / "back.wav"
+    chained = xm(site, "translate", "tiny-a2i+tiny-i2a", str(a), "-o", str(out), "--gain", "2",
+                 "--device", "cpu")
+    assert chained.returncode == 0, chained.stderr
+    assert sf.info(str(out)).frames == 256
+    xm(site, "translate", "tiny-a2i+tiny-a2i", str(a), "-o", str(tmp_path / "x.png")).assert_user_error(
+        "tiny-a2i makes image but tiny-a2i takes audio"
+    )
+    xm(site, "translate", "tiny-a2i", str(a), "-o", str(tmp_path / "y.png"),
+       "--device", "no-such-device").assert_user_error("no-such-device")
+    assert not (tmp_path / "x.png").exists() and not (tmp_path / "y.png").exists()

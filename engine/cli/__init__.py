@@ -2,7 +2,8 @@
 
 Sub-commands live in their own modules and are imported only when invoked, so
 ``xmodal list`` starts without importing torch or any plugin (plain ``list``
-does not even import click: see :mod:`engine.cli.fastlist`). Plugins add
+does not even import click: see :mod:`engine.cli.fastlist`, and plain
+``info NAME`` of a local or bundled model neither: :mod:`engine.cli.fastinfo`). Plugins add
 commands through the ``register_commands`` hook; those are looked up only when a
 name is not one of the engine's own.
 
@@ -21,7 +22,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "list": "engine.cli.listing:list_cmd",
     "plugins": "engine.cli.listing:plugins_cmd",
     "info": "engine.cli.models:info_cmd",
-    "translate": "engine.cli.models:translate_cmd",
+    "translate": "engine.cli.translate:translate_cmd",
     "push": "engine.cli.hub:push_cmd",
     "pull": "engine.cli.hub:pull_cmd",
     "doctor": "engine.cli.doctor:doctor_cmd",
@@ -44,9 +45,28 @@ def main(argv: list[str] | None = None) -> object:
             sys.exit(run(as_json=len(args) == 2))
         except XmodalError as exc:
             fail(str(exc))
+    info = _plain_info(args)
+    if info is not None:
+        from .fastinfo import run as run_info
+
+        status = run_info(*info)
+        if status is not None:
+            sys.exit(status)
     from ._root import run_cli
 
     return run_cli(args)
+
+
+def _plain_info(args: list[str]) -> tuple[str, bool] | None:
+    """``(NAME, as_json)`` for ``info NAME [--json]``, the form the fast path may answer."""
+    if not args or args[0] != "info" or len(args) not in (2, 3):
+        return None
+    rest = args[1:]
+    as_json = "--json" in rest
+    names = [a for a in rest if a != "--json"]
+    if len(names) != 1 or len(rest) - len(names) != int(as_json) or names[0].startswith("-"):
+        return None
+    return names[0], as_json
 
 
 def fail(message: str) -> None:

@@ -57,7 +57,7 @@ class LazyGroup(click.Group):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="xmodal")
+@click.version_option(__version__, "-V", "--version", prog_name="xmodal")
 def cli() -> None:
     """xmodal: translate between senses with plugin models (faces, notes, voices, digits)."""
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from ._target import device_option
+
 __all__ = ["eval_cmd", "train_cmd"]
 
 _SET_HELP = "Override one config field, e.g. --set steps=200 --set architecture.width=32 (repeatable)."
@@ -74,17 +76,19 @@ def _list_metrics(ctx: click.Context, _param: click.Parameter, value: bool) -> N
 @click.option("--revision", default=None, help="Hub revision when REF is a repo id.")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE", help=_SET_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@device_option
 def eval_cmd(
     ref: str, split: str, preset: str, recipe: str | None, revision: str | None,
-    settings: tuple[str, ...], as_json: bool,
+    settings: tuple[str, ...], as_json: bool, device: str | None,
 ) -> None:
     """The paper's metrics for model REF (catalogue name, folder or Hub repo id)."""
     from ..train.config import parse_overrides
     from ..train.evaluate import evaluate
+    from ._target import device_kwargs
 
     result = evaluate(
         ref, split=split, preset=preset, overrides=parse_overrides(settings), recipe=recipe,
-        revision=revision,
+        revision=revision, **device_kwargs(evaluate, device),
     )
     if as_json:
         click.echo(json.dumps(result.as_dict(), sort_keys=True))
