@@ -76,15 +76,17 @@ def evaluate(
     overrides: Mapping[str, Any] | None = None,
     recipe: str | None = None,
     revision: str | None = None,
+    device: str | None = None,
 ) -> Evaluation:
     """Load ``ref`` (catalogue name, folder or Hub id) and run its recipe's evaluation.
 
     The recipe is found from the model's ``model_type`` unless named; ``preset``
     and ``overrides`` size the evaluation data (they do not touch the weights).
+    ``device`` is where the model runs (default ``$XMODAL_DEVICE``, else cpu).
     """
     from ..loading import load
 
-    pipeline = load(ref, revision=revision)
+    pipeline = load(ref, revision=revision, device=device)
     if recipe is None:
         name, recipe_cls = recipe_for_pipeline(pipeline)
     else:

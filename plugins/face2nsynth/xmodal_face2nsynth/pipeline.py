@@ -11,12 +11,12 @@ Options of ``translate`` (and ``xmodal translate ... --NAME VALUE``):
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal, Self
+from typing import ClassVar, Literal, Self
 
 import torch
 from pydantic import BaseModel, Field
 
-from engine import Audio, Image, MediaError, Pipeline, PipelineConfig
+from engine import Audio, Image, Pipeline, PipelineConfig
 from engine.assemble import assemble_pipeline
 from engine.decoders import WaveformDecoder
 
