@@ -122,7 +122,11 @@ def run_demo(out: Path, models: list[str] | None = None) -> list[DemoResult]:
             result.skipped = str(exc)
             continue
         inputs = _inputs_for(target)
-        outputs = target.translate([media for _, media in inputs])
+        try:
+            outputs = target.translate([media for _, media in inputs])
+        except XmodalError as exc:  # e.g. no face in the drawn placeholder when no data is here
+            result.skipped = str(exc)
+            continue
         suffix = ".wav" if target.output_kind == "audio" else ".png"
         for (label, _), media in zip(inputs, outputs, strict=True):
             result.outputs.append(media.save(out / name / f"{label}{suffix}"))
