@@ -23,7 +23,7 @@ fi
 inputs=$(mktemp)
 trap 'rm -f "$inputs"' EXIT
 local_names=(xmodal-engine)
-echo "-e .[dev]" >"$inputs"
+echo "-e .[dev,web]" >"$inputs"
 for p in plugins/*/pyproject.toml; do
     echo "-e $(dirname "$p")" >>"$inputs"
     local_names+=("$(sed -n 's/^name = "\(.*\)"/\1/p' "$p" | head -1)")

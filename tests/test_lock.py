@@ -21,6 +21,8 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
 TOOLS_LOCK = ROOT / "scripts" / "tools.lock"
+#: The engine's extras that scripts/lock.sh locks (``-e .[dev,web]``) and setup.sh installs.
+SETUP_EXTRAS = ("dev", "web")
 REGENERATE = "run 'bash scripts/lock.sh' and commit requirements.lock with the pyproject change"
 
 
@@ -54,13 +56,14 @@ def read_lock(path: Path) -> list[Pin]:
 
 
 def pyproject_requirements() -> list[tuple[str, Requirement]]:
-    """(pyproject, requirement) for the engine (with the dev extra setup installs) and every plugin."""
+    """(pyproject, requirement) for the engine (with the extras setup installs) and every plugin."""
     out: list[tuple[str, Requirement]] = []
     for path in [ROOT / "pyproject.toml", *sorted(ROOT.glob("plugins/*/pyproject.toml"))]:
         project = tomllib.loads(path.read_text(encoding="utf-8"))["project"]
         deps = list(project.get("dependencies", []))
         if path.parent == ROOT:
-            deps += project.get("optional-dependencies", {}).get("dev", [])
+            for extra in SETUP_EXTRAS:
+                deps += project.get("optional-dependencies", {}).get(extra, [])
         out += [(str(path.relative_to(ROOT)), Requirement(d)) for d in deps]
     return out
 
