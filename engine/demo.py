@@ -82,6 +82,11 @@ def default_inputs(kind: str) -> list[tuple[str, Image | Audio]]:
     return _spoken_digits() if kind == "audio" else _faces()
 
 
+def _short_label(model: str) -> str:
+    """A chain's label that fits under a tile: its last stage, marked as a chain."""
+    return model if len(model) <= 12 else "chain ..+" + model.rsplit("+", 1)[-1]
+
+
 def _overview(rows: list[tuple[str, list[tuple[str, Any]], list[Any]]], path: Path) -> None:
     from .pictures import media_tile, save_grid
 
@@ -89,7 +94,7 @@ def _overview(rows: list[tuple[str, list[tuple[str, Any]], list[Any]]], path: Pa
     for model, inputs, outputs in rows:
         for (name, media), out in zip(inputs, outputs, strict=True):
             tiles.append((media_tile(media), f"{name}"))
-            tiles.append((media_tile(out), f"-> {model}"))
+            tiles.append((media_tile(out), f"-> {_short_label(model)}"))
     if tiles:
         save_grid(tiles, path, "xmodal demo: input, then translation", columns=4)
 
