@@ -34,7 +34,8 @@ def _pdist(x: torch.Tensor, distance: Distance) -> torch.Tensor:
 def _distance(a: torch.Tensor, b: torch.Tensor, distance: Distance) -> torch.Tensor:
     if distance == "cosine":
         return 1.0 - F.cosine_similarity(a, b, dim=1)
-    return (a - b).norm(dim=1)
+    out: torch.Tensor = (a - b).norm(dim=1)
+    return out
 
 
 class PairwiseDistanceCorrelation(Metric):

@@ -118,7 +118,8 @@ class ToneGenerator(Translator):
         if noise is None:  # inference: the noise mean, so a translation is deterministic
             noise = flat.new_zeros(flat.shape[0], self.noise_dim)
         h = self.project(torch.cat([flat, noise], dim=1))
-        return self.body(h.view(flat.shape[0], -1, self.start)).squeeze(1)
+        out: torch.Tensor = self.body(h.view(flat.shape[0], -1, self.start)).squeeze(1)
+        return out
 
 
 class ToneCritic(nn.Module):
@@ -143,7 +144,8 @@ class ToneCritic(nn.Module):
     def forward(self, audio: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
         h = self.body(audio.unsqueeze(1))
         projection = (self.embed(features.flatten(1)) * h).sum(dim=1, keepdim=True)
-        return (self.score(h) + projection).squeeze(1)
+        out: torch.Tensor = (self.score(h) + projection).squeeze(1)
+        return out
 
 
 class ToyPipeline(Pipeline):
