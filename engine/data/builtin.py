@@ -22,12 +22,14 @@ def builtin_datasets() -> list[DatasetBuilder]:
     from .pairings import MnistDigits1to1Builder, MnistFsddBuilder
     from .phrases import GmPhrasesBuilder
     from .tts import TtsDigitsBuilder
+    from .voices import VoicesBuilder
 
     return [
         MnistBuilder(),
         FsddBuilder(),
         OlivettiBuilder(),
         TtsDigitsBuilder(),
+        VoicesBuilder(),
         GmNotesBuilder(),
         GmPhrasesBuilder(),
         ClipartBuilder(),
