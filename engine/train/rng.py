@@ -37,7 +37,7 @@ def capture() -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
         "numpy": [kind, [int(k) for k in keys], int(pos), int(has_gauss), float(cached)],
     }
     tensors = {"torch": torch.get_rng_state()}
-    if torch.cuda.is_available() and torch.cuda.is_initialized():  # type: ignore[no-untyped-call]
+    if torch.cuda.is_available() and torch.cuda.is_initialized():  # type: ignore[no-untyped-call,unused-ignore]
         for i, state in enumerate(torch.cuda.get_rng_state_all()):
             tensors[f"cuda{i}"] = state
     return info, tensors
