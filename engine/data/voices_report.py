@@ -63,7 +63,8 @@ def _melstats(clip: np.ndarray) -> np.ndarray:
     mel = np.log(librosa.feature.melspectrogram(y=clip, sr=16000, n_mels=40) + 1e-6)
     v = np.concatenate([mel.mean(1), mel.std(1)])
     v = v - v.mean()
-    return v / (np.linalg.norm(v) + 1e-9)
+    out: np.ndarray = v / (np.linalg.norm(v) + 1e-9)
+    return out
 
 
 def embed_items(dataset: Dataset, items: np.ndarray, progress: bool = True) -> tuple[np.ndarray, str]:

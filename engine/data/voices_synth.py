@@ -65,7 +65,8 @@ def apply_jitter(clip: np.ndarray, jitter: Jitter, rng: np.random.Generator) -> 
         power = np.mean(x ** 2) + 1e-12
         x = x + rng.standard_normal(len(x)) * np.sqrt(power / 10 ** (jitter.snr_db / 10))
     x = x / (np.max(np.abs(x)) + 1e-9) * 0.9 * 10 ** (jitter.gain_db / 20)
-    return x.astype(np.float32)
+    out: np.ndarray = np.asarray(x, dtype=np.float32)
+    return out
 
 
 def _command(voice: Voice, text: str, rate: float, pitch: float, out: Path) -> tuple[list[str], str | None]:
