@@ -285,7 +285,7 @@ class ToyGanRecipe(Recipe[ToyGanConfig]):
         with torch.no_grad():
             for start in range(0, len(data), 128):
                 images = data.images[start : start + 128]
-                fake = pipeline.translator(pipeline.encoder(images))
+                fake = pipeline.forward(images)
                 accuracy.update(fake, data.labels[start : start + 128])
                 frechet.update(data.audio[start : start + 128], real=True)
                 frechet.update(fake, real=False)
