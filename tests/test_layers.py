@@ -40,7 +40,7 @@ LAYERS: dict[str, int] = {
     "engine.train": 6, "engine.train.__main__": 7,
     # 7: what users and plugins call: the package facade, the engine's own hooks, CLI, demo
     "engine": 7, "engine.plugin": 7, "engine.builtins": 7, "engine.cli": 7, "engine.demo": 7,
-    "engine.testing": 7,
+    "engine.testing": 7, "engine.web": 7,
 }
 #: The data layer imports utilities and media only, and only the layers from plugins up use it.
 DATA_MAY_IMPORT = {0, 1}

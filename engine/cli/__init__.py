@@ -30,6 +30,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "data": "engine.cli.data:data_group",
     "train": "engine.cli.train:train_cmd",
     "eval": "engine.cli.train:eval_cmd",
+    "serve": "engine.cli.serve:serve_cmd",
 }
 
 
