@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -378,5 +379,10 @@ def _wav_declared_bytes(data: bytes) -> int | None:
     return None
 
 
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
 def _short(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    """One line of ``exc``; libraries' object reprs (``<_io.BytesIO object at 0x...>``) say nothing."""
+    text = _OBJECT_REPR.sub("the file", str(exc))
+    return " ".join(text.split())[:200] or type(exc).__name__
