@@ -84,3 +84,23 @@ def test_second_build_is_a_no_op() -> None:
     load("voices", tiny=True, progress=False)
     again = build("voices", tiny=True, progress=False)
     assert again.status == "cached"
+
+
+def test_report_probes_are_seconds_of_one_voice() -> None:
+    """Speaker ID is measured on probes (a sentence, or a take's ten digits joined), not single words."""
+    from engine.data.voices_report import identify, probes
+
+    ds = load("voices", tiny=True, progress=False)
+    voice, digit = np.asarray(ds["voice"]), np.asarray(ds["digit"])
+    enrol, test = probes(ds, "known-train"), probes(ds, "known-test")
+    assert sorted(k for k, _ in enrol) == ["digits"] * 4 + ["sentence"] * 4
+    assert [k for k, _ in test] == ["sentence"] * 4  # the tiny variant holds out sentence 4 only
+    for kind, items in enrol + test:
+        assert len(set(voice[items].tolist())) == 1
+        if kind == "digits":
+            assert digit[items].tolist() == list(range(10))
+    used = np.concatenate([g for _, g in enrol + test])
+    assert sorted(used.tolist()) == list(range(len(ds)))  # every clip in exactly one probe
+    result = identify(ds, progress=False)
+    assert result["test_utterances"] == 4 and result["identities"] == 3
+    assert 0.0 <= result["accuracy"] <= 1.0 and set(result["per_kind"]) == {"sentence"}
