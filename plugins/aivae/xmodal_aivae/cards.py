@@ -10,6 +10,7 @@ from engine.card import CardInfo, render_folder_card
 
 from .data import SETTING_DATASETS
 from .pipeline import AivaeArchitecture
+from .voiceeval import card_section
 
 __all__ = [
     "BUNDLED_PRESET",
@@ -55,7 +56,25 @@ _DATA = {
         "`mnist-digits-1to1` restricted to FSDD clips for training and to the synthesised "
         "`tts-digits` test speakers for testing: every test voice is unheard. The paper did not "
         "run this experiment."),
+    "voices-1to1": (
+        "`mnist-digits-1to1` train pairs plus the English digit takes (takes 0-1) of the `voices` "
+        "data set's train identities (mbrola, RHVoice and flite voices, each built from one real "
+        "speaker, with prosody and recording jitter), each with its own unused MNIST train "
+        "image and repeated 3 times. Held out of training entirely: every pico voice (the "
+        "unheard engine), the `voices` test identities (unheard voices), the FSDD takes of "
+        "`voices` and flite kal16 (both in today's test set). Test split: today's "
+        "`mnist-digits-1to1` test set; `--set eval_setting=voices-heard|voices-unheard|"
+        "voices-engine` tests the other three."),
 }
+
+#: Settings whose training data includes the ``voices`` data set, and the terms it carries.
+_VOICES_LICENSE = (
+    "Trained on the `voices` data set, whose terms it inherits: the mbrola databases are for "
+    "NON-COMMERCIAL use only (and with MBROLA only); several RHVoice voices are "
+    "CC-BY-NC-ND-4.0 / CC-BY-NC-SA-4.0 (non-commercial) or CC-BY-ND-4.0; the rest is LGPL-2.1+, "
+    "CC-BY-SA-4.0, BSD-style (flite), CC BY-SA 4.0 (FSDD) and CC BY-SA 3.0 (MNIST). The weights "
+    "are therefore for non-commercial use only. Per-voice licences: the `voices` manifest, "
+    "meta['voices'][id]['license'].")
 
 _DEVIATIONS = (
     "- Networks: DCGAN-style stride-2 4x4 conv encoder (48x48 mel -> 64-D Gaussian) and deconv "
@@ -74,7 +93,8 @@ _DEVIATIONS = (
 
 def card_for(arch: AivaeArchitecture, config: dict[str, Any]) -> CardInfo:
     """The card of a model trained with ``config`` (a recipe config dump)."""
-    paper = PAPER_ACCURACY.get((arch.variant, arch.setting))
+    voices = arch.setting.startswith("voices")
+    paper = PAPER_ACCURACY.get((arch.variant, "one-to-one" if voices else arch.setting))
     kind = "AIVAE" if arch.variant == "aivae" else f"AIVAEGAN (alpha = {config.get('alpha')})"
     deviations = _DEVIATIONS
     if arch.variant == "aivaegan":
@@ -85,12 +105,14 @@ def card_for(arch: AivaeArchitecture, config: dict[str, Any]) -> CardInfo:
     return CardInfo(
         summary=(f"{kind}: a spoken digit (any WAV) becomes a 28x28 handwritten digit. "
                  f"Trained on the {arch.setting} setting with the xmodal-aivae recipe."),
-        datasets=["mnist", "fsdd"] + (["tts-digits"] if arch.setting != "many-to-one" else []),
+        license="other" if voices else "mit",  # non-commercial parts: see the licence section
+        datasets=["mnist", "fsdd"] + (["tts-digits"] if arch.setting != "many-to-one" else [])
+        + (["voices"] if voices else []),
         usage='digit = model.translate("seven.wav")  # a 28x28 Image; digit.save("seven.png")',
         tags=["audio-to-image", "vae", "spoken-digits", "mnist"],
         paper_title=PAPER_TITLE,
         paper_link=PAPER_LINK,
-        stand_in_data=_DATA[arch.setting],
+        stand_in_data=_DATA.get(arch.setting, _DATA["voices-1to1"]),
         deviations=deviations,
         paper_metrics={} if paper is None else {"lenet_accuracy": paper},
         eval_dataset=SETTING_DATASETS[arch.setting],
@@ -99,7 +121,8 @@ def card_for(arch: AivaeArchitecture, config: dict[str, Any]) -> CardInfo:
             "`lenet_accuracy`: share of test clips whose generated image the bundled LeNet-5 "
             "(trained on real MNIST only) classifies as the spoken digit. "
             "`real_lenet_accuracy`: the same LeNet on the real MNIST images paired with those "
-            "clips (its own ceiling). Reproduce with `xmodal eval <model> --json`.")},
+            "clips (its own ceiling). Reproduce with `xmodal eval <model> --json`."),
+            **({"Licence of the training data": _VOICES_LICENSE} if voices else {})},
     )
 
 
@@ -116,6 +139,11 @@ def bundled_card(folder: Path) -> CardInfo:
     arch = AivaeArchitecture.model_validate(config["architecture"])
     info = card_for(arch, {**config["architecture"], "final_split": "test"})
     overrides: dict[str, Any] = {} if arch.setting == "many-to-one" else {"setting": arch.setting}
+    if arch.setting.startswith("voices"):
+        overrides["name"] = config["name"]  # exported under the name it replaced
+    section = card_section(folder)
+    if section is not None:
+        info.sections["Heard and unheard voices"] = section
     info.training_command = train_command(arch.variant, BUNDLED_PRESET, f"runs/{config['name']}",
                                           {**overrides, "progress": False})
     return info

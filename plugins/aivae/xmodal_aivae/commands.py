@@ -4,6 +4,7 @@
     xmodal aivae ablation MODEL [MODEL...] --out a.png     accuracy vs zeroed latent dimensions
     xmodal aivae lenet [--out DIR]                          retrain the bundled LeNet-5 evaluator
     xmodal aivae alpha-grid RUN [RUN...] --out t5.png       Table 5 from finished aivaegan runs
+    xmodal aivae voices MODEL [--write]                     heard / unheard voices / unheard engine
 
 MODEL is anything ``engine.load`` accepts (catalogue name, folder, Hub id).
 """
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = ["aivae_group"]
 
-_SETTINGS = click.Choice(["many-to-one", "one-to-one", "unseen-speakers"])
+_SETTINGS = click.Choice(["many-to-one", "one-to-one", "unseen-speakers", "voices-1to1",
+                          "voices-heard", "voices-unheard", "voices-engine"])
 
 
 def _load(ref: str) -> tuple[AivaePipeline, str]:
@@ -115,3 +117,22 @@ def lenet_cmd(out: Path | None, epochs: int, seed: int) -> None:
     model, metrics = train_lenet(epochs=epochs, seed=seed)
     save_lenet(model, metrics, out or LENET_WEIGHTS)
     click.echo(json.dumps(metrics))
+
+
+@aivae_group.command("voices")
+@click.argument("model")
+@click.option("--write", is_flag=True,
+              help="Store the figures as voices-eval.json in MODEL's folder (MODEL must be one).")
+def voices_cmd(model: str, write: bool) -> None:
+    """LeNet accuracy on heard voices, unheard voices, an unheard engine and today's test set."""
+    from .voiceeval import FILE, voice_figures
+
+    pipeline, _ = _load(model)
+    figures = voice_figures(pipeline)
+    text = json.dumps(figures, indent=1)
+    click.echo(text)
+    if write:
+        folder = Path(model)
+        if not folder.is_dir():
+            raise click.UsageError("--write needs MODEL to be a model folder")
+        (folder / FILE).write_text(text + "\n", encoding="utf-8")

@@ -4,7 +4,8 @@
 FSDD clip); ``one-to-one`` is ``mnist-digits-1to1`` (every clip with its own
 image; the Speech Commands stand-in); ``unseen-speakers`` trains on the FSDD
 clips of ``mnist-digits-1to1`` only and tests on its synthesised (tts-digits)
-test speakers, which the model never heard.
+test speakers, which the model never heard. ``voices-1to1`` and its three
+test-only companions add the ``voices`` data set (:mod:`.voicepairs`).
 
 The ``val`` split is carved out of ``train`` by clip, never by pair: in the
 many-to-one set one clip is paired with several images, and a pair-level cut
@@ -26,6 +27,7 @@ from torch.utils.data import Dataset
 
 from .frontend import MelSettings, mel_image
 from .pipeline import Setting
+from .voicepairs import VOICE_SETTINGS, voice_pairs
 
 __all__ = ["SETTING_DATASETS", "PairedMels", "load_pairs"]
 
@@ -34,6 +36,11 @@ SETTING_DATASETS: dict[str, str] = {
     "many-to-one": "mnist-fsdd",
     "one-to-one": "mnist-digits-1to1",
     "unseen-speakers": "mnist-digits-1to1",
+    # today's pairs plus the English digit takes of `voices` (see voicepairs.py)
+    "voices-1to1": "mnist-digits-1to1",
+    "voices-heard": "voices",
+    "voices-unheard": "voices",
+    "voices-engine": "voices",
 }
 
 _SPLITS = ("train", "val", "test")
@@ -101,6 +108,8 @@ def load_pairs(setting: Setting, split: str, settings: MelSettings, val_fraction
         raise DataError(f"aivae has no split {split!r} (splits: {', '.join(_SPLITS)})")
     if split == "val" and val_fraction <= 0:
         raise DataError("the val split is empty: set val_fraction above 0")
+    if setting in VOICE_SETTINGS:
+        return PairedMels(*voice_pairs(setting, split, settings, val_fraction, seed, limit))
     ds = data.load(SETTING_DATASETS[setting], progress=False)
     idx = _indices(ds, setting, split, val_fraction, seed)[:limit]
     images = torch.from_numpy(np.asarray(ds["image"])[idx].astype(np.float32) / 255.0)

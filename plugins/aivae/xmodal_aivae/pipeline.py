@@ -17,8 +17,11 @@ __all__ = ["PLUGIN", "AivaeArchitecture", "AivaePipeline", "Setting", "make_pipe
 
 PLUGIN = "aivae"
 
-#: The paper's two data settings, plus the unseen-speaker experiment the paper did not run.
-Setting = Literal["many-to-one", "one-to-one", "unseen-speakers"]
+#: The paper's two data settings, plus the unseen-speaker experiment the paper did not run,
+#: plus one-to-one with the ``voices`` data set and its three test-only settings
+#: (heard voices, unheard voices, an unheard engine; see ``voicepairs.py``).
+Setting = Literal["many-to-one", "one-to-one", "unseen-speakers", "voices-1to1", "voices-heard",
+                  "voices-unheard", "voices-engine"]
 
 
 class AivaeArchitecture(BaseModel):

@@ -32,7 +32,9 @@ from .pipeline import AivaeArchitecture, AivaePipeline, Setting, make_pipeline
 
 __all__ = ["AivaeConfig", "AivaeGanConfig", "AivaeGanRecipe", "AivaeRecipe", "model_name"]
 
-_SUFFIX = {"many-to-one": "", "one-to-one": "-1to1", "unseen-speakers": "-unseen"}
+_SUFFIX = {"many-to-one": "", "one-to-one": "-1to1", "unseen-speakers": "-unseen",
+           "voices-1to1": "-voices", "voices-heard": "-voices", "voices-unheard": "-voices",
+           "voices-engine": "-voices"}
 
 
 def model_name(variant: str, setting: Setting) -> str:
