@@ -9,8 +9,11 @@ written to the test's folder, and to ``$XMODAL_WEB_SCREENSHOTS`` when set (how
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +29,7 @@ pytestmark = [
 ]
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-from engine.web.models import served_model_names, slug  # noqa: E402
+from engine.web.models import slug  # noqa: E402
 
 #: Offline and headless: no sandbox (root in CI), no GPU, nothing that phones home.
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -94,10 +97,23 @@ def _playable(page: Any, prefix: str) -> None:
     playwright_api.expect(link).to_have_attribute("href", re.compile(r"\.wav$"), timeout=WAIT_MS)
 
 
+def _served_by_a_fresh_process() -> list[str]:
+    """The models ``xmodal serve`` (a separate process) has tabs for.
+
+    Asked of a fresh interpreter: in this one, other test modules may have
+    registered test-only plugins that the server never sees.
+    """
+    code = ("import json; from engine.web.models import served_model_names; "
+            "print(json.dumps(served_model_names()))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    names: list[str] = json.loads(out.stdout.strip().splitlines()[-1])
+    return names
+
+
 def test_every_tab_translates_in_the_browser(page: Any, tmp_path: Path) -> None:
     started = time.monotonic()
     files = sample_files(tmp_path / "inputs")
-    models = served_model_names()
+    models = _served_by_a_fresh_process()
     for name in models:
         prefix = slug(name)
         page.get_by_role("tab", name=name, exact=True).click()
