@@ -211,9 +211,12 @@ class Image:
         from PIL import Image as PILImage
 
         arr = (self.data.detach().cpu().clamp(0, 1) * 255.0).round().to(torch.uint8)
+        # uint8 HW is "L" and HWC with 3 channels "RGB" (pillow 12 deprecates naming the mode)
         if self.channels == 1:
-            return PILImage.fromarray(arr[0].numpy(), mode="L")
-        return PILImage.fromarray(arr.permute(1, 2, 0).numpy(), mode="RGB")
+            return PILImage.fromarray(arr[0].numpy())
+        if self.channels != 3:
+            raise MediaError(f"an image of {self.channels} channels has no picture format (1 or 3)")
+        return PILImage.fromarray(arr.permute(1, 2, 0).numpy())
 
     def to_numpy(self) -> np.ndarray:
         """uint8 ``HW`` (grey) or ``HWC`` (RGB), as pillow and matplotlib expect."""

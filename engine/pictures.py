@@ -52,7 +52,7 @@ def image_tile(value: np.ndarray) -> Any:
     arr = np.asarray(value)
     if arr.dtype != np.uint8:
         arr = (np.clip(arr, 0.0, 1.0) * 255).astype(np.uint8)
-    pil = PILImage.fromarray(arr, mode="L" if arr.ndim == 2 else "RGB").convert("RGB")
+    pil = PILImage.fromarray(arr).convert("RGB")  # uint8 HW is "L", HWx3 "RGB"
     pil.thumbnail((TILE, TILE), PILImage.Resampling.BILINEAR if max(pil.size) > TILE
                   else PILImage.Resampling.NEAREST)
     if max(pil.size) < TILE:
@@ -73,7 +73,7 @@ def spectrogram_tile(clip: np.ndarray, sample_rate: int) -> Any:
     top = float(spec.max())
     norm = np.clip((spec - (top - 70.0)) / 70.0, 0.0, 1.0)[::-1]  # low frequencies at the bottom
     rgb = (colormaps["magma"](norm)[..., :3] * 255).astype(np.uint8)
-    return PILImage.fromarray(rgb, mode="RGB").resize((TILE, TILE), PILImage.Resampling.BILINEAR)
+    return PILImage.fromarray(rgb).resize((TILE, TILE), PILImage.Resampling.BILINEAR)
 
 
 def media_tile(media: Any) -> Any:

@@ -18,7 +18,7 @@ from engine import Audio, Image, MediaError
 def _png(path: Path, w: int = 20, h: int = 10, mode: str = "RGB") -> Path:
     rng = np.random.default_rng(0)
     shape = (h, w, 3) if mode == "RGB" else (h, w)
-    PILImage.fromarray(rng.integers(0, 255, shape, dtype=np.uint8), mode=mode).save(path)
+    PILImage.fromarray(rng.integers(0, 255, shape, dtype=np.uint8)).save(path)  # HW is L, HWx3 RGB
     return path
 
 
