@@ -226,4 +226,5 @@ def build_app(host: ModelHost) -> gr.Blocks:
             if host.chains:
                 _chain_tab(host)
     app.queue(default_concurrency_limit=1)
-    return app
+    blocks: gr.Blocks = app
+    return blocks
