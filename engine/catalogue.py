@@ -6,9 +6,9 @@ installed entry points without importing torch or any plugin.
 
 from __future__ import annotations
 
-import marshal
 import os
 
+from ._marshalcache import load_marshal, save_marshal
 from .errors import XmodalError
 
 TYPE_CHECKING = False  # no `typing` import at run time: this is the `xmodal list` hot path
@@ -98,25 +98,15 @@ def _read_toml(path: str) -> dict[str, Any]:
     st = os.stat(path)
     key = (path, st.st_mtime_ns, st.st_size)
     cache = os.path.join(user_cache_dir(), "catalogue-v1.marshal")
-    try:
-        with open(cache, "rb") as fh:
-            cached_key, data = marshal.load(fh)
-        if cached_key == key and isinstance(data, dict):
-            return data
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+    cached = load_marshal(cache)
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key \
+            and isinstance(cached[1], dict):
+        return cached[1]
     import tomllib
 
     with open(path, "rb") as fh:
         data = tomllib.load(fh)
-    try:
-        os.makedirs(os.path.dirname(cache), exist_ok=True)
-        tmp = f"{cache}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            marshal.dump((key, data), fh)
-        os.replace(tmp, cache)
-    except (OSError, ValueError):
-        pass  # a cache we cannot write only costs the parse next time
+    save_marshal(cache, (key, data))
     return data
 
 

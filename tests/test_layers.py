@@ -23,6 +23,7 @@ ENGINE = Path(__file__).resolve().parent.parent / "engine"
 LAYERS: dict[str, int] = {
     # 0: leaf utilities that import nothing above them
     "engine._version": 0, "engine.errors": 0, "engine._lazy": 0, "engine._wiring": 0,
+    "engine._marshalcache": 0,
     "engine.fileio": 0, "engine.install": 0, "engine.config": 0, "engine.catalogue": 0,
     "engine.entrypoints": 0, "engine.pictures": 0, "engine.names": 0,
     # 1: media values

@@ -24,10 +24,10 @@ is; a changed file is parsed again.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
+from .._marshalcache import load_marshal, save_marshal
 from ..catalogue import catalogue, user_cache_dir
 from ..entrypoints import entry_points
 from ..errors import CheckpointError, XmodalError
@@ -86,13 +86,9 @@ class _ParseCache:
         self.path = os.path.join(user_cache_dir(), "info-v1.marshal")
         self.entries: dict[str, tuple[int, int, dict[str, Any] | None]] = {}
         self.changed = False
-        try:
-            with open(self.path, "rb") as fh:
-                loaded = marshal.load(fh)
-            if isinstance(loaded, dict):
-                self.entries = loaded
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
+        loaded = load_marshal(self.path)
+        if isinstance(loaded, dict):
+            self.entries = loaded
 
     def read(self, path: str) -> dict[str, Any] | None:
         """:func:`read_json_object` of ``path``, from the cache when the file is unchanged."""
@@ -114,16 +110,8 @@ class _ParseCache:
 
     def save(self) -> None:
         """Write the cache back if it learnt anything; a cache we cannot write costs a parse."""
-        if not self.changed:
-            return
-        tmp = f"{self.path}.{os.getpid()}.tmp"
-        try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(tmp, "wb") as fh:
-                marshal.dump(self.entries, fh)
-            os.replace(tmp, self.path)
-        except (OSError, ValueError):
-            pass
+        if self.changed:
+            save_marshal(self.path, self.entries)
 
 
 def _plain_config(folder: str, cache: _ParseCache) -> dict[str, Any] | None:
