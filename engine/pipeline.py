@@ -176,9 +176,9 @@ class Pipeline(nn.Module):
 
     def translate_batch(self, media: list[Any], **options: Any) -> list[Image | Audio]:
         """Decoded media through prepare, :meth:`forward` and ``to_media`` (override for odd flows)."""
-        enc, _, _ = self.route_options(options)
+        enc, trans, dec = self.route_options(options)
         batch = torch.stack([self.encoder.prepare(m, **enc) for m in media])
-        decoded = self.forward(batch, **{k: v for k, v in options.items() if k not in enc})
+        decoded = self._run(batch, trans, dec)
         return self.decoder.to_media(decoded.detach().float().cpu())
 
     def forward(self, batch: torch.Tensor, **options: Any) -> torch.Tensor:
@@ -190,6 +190,10 @@ class Pipeline(nn.Module):
         or decoder that declares them.
         """
         _, trans, dec = self.route_options(options)
+        return self._run(batch, trans, dec)
+
+    def _run(self, batch: torch.Tensor, trans: dict[str, Any], dec: dict[str, Any]) -> torch.Tensor:
+        """Encoder, translator, decoder on already routed options."""
         device, dtype = self.device, self.dtype
         batch = batch.to(device, dtype) if batch.is_floating_point() else batch.to(device)
         features = self.encoder(batch)
