@@ -89,17 +89,3 @@ def test_short_version_flag() -> None:
         result = run_xmodal(flag)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == f"xmodal, version {__version__}"
-
-
-def test_device_is_passed_only_where_it_is_taken() -> None:
-    from engine.cli._target import device_kwargs
-    from engine.errors import XmodalError
-
-    def takes(ref: str, *, device: str | None = None) -> None: ...
-
-    def lacks(ref: str) -> None: ...
-
-    assert device_kwargs(takes, "cuda") == {"device": "cuda"}
-    assert device_kwargs(lacks, None) == {} and device_kwargs(lacks, "cpu") == {}
-    with pytest.raises(XmodalError, match="set XMODAL_DEVICE=cuda"):
-        device_kwargs(lacks, "cuda")

@@ -136,6 +136,11 @@ def test_cli_train_and_eval(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     saved = json.loads((out / "model" / "metrics.json").read_text())
     metrics = {k: v for k, v in report.items() if k not in ("model", "recipe", "split", "preset")}
     assert metrics == pytest.approx(saved)  # same data, same weights, same numbers
+    main(["eval", str(out / "model"), "--split", "test", "--preset", "test", "--json", "--device", "cpu"])
+    assert json.loads(capsys.readouterr().out) == report  # --device reaches the evaluation
+    with pytest.raises(SystemExit) as exit_info:
+        main(["eval", str(out / "model"), "--preset", "test", "--device", "no-such-device"])
+    assert exit_info.value.code == 2 and "no-such-device" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         main(["train", "toy-gan", "--preset", "test", "--out", str(out)])
     assert exit_info.value.code == 2

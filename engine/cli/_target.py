@@ -7,14 +7,11 @@ stays in one place (:mod:`engine.loading`).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import click
 
-from ..errors import XmodalError
-
-__all__ = ["device_kwargs", "device_option"]
+__all__ = ["device_option"]
 
 
 def device_option(command: Any) -> Any:
@@ -23,20 +20,3 @@ def device_option(command: Any) -> Any:
         "--device", default=None, show_default="$XMODAL_DEVICE, else cpu",
         help="Torch device to run on, e.g. cpu, cuda, cuda:1, mps.",
     )(command)
-
-
-def device_kwargs(fn: Any, device: str | None) -> dict[str, str]:
-    """``{"device": device}`` for an engine function that takes it.
-
-    For one that does not yet (``engine.train.evaluate.evaluate``), an unset
-    device or cpu is what it does anyway; any other device is refused rather
-    than quietly ignored.
-    """
-    if device is None:
-        return {}
-    if "device" in inspect.signature(fn).parameters:
-        return {"device": device}
-    if device == "cpu":
-        return {}
-    where = f"{fn.__module__}.{fn.__qualname__}"
-    raise XmodalError(f"--device {device}: {where} takes no device yet; set XMODAL_DEVICE={device} instead")

@@ -84,11 +84,10 @@ def eval_cmd(
     """The paper's metrics for model REF (catalogue name, folder or Hub repo id)."""
     from ..train.config import parse_overrides
     from ..train.evaluate import evaluate
-    from ._target import device_kwargs
 
     result = evaluate(
         ref, split=split, preset=preset, overrides=parse_overrides(settings), recipe=recipe,
-        revision=revision, **device_kwargs(evaluate, device),
+        revision=revision, device=device,
     )
     if as_json:
         click.echo(json.dumps(result.as_dict(), sort_keys=True))
