@@ -19,12 +19,16 @@ def test_recipe_is_registered_with_the_required_presets() -> None:
     assert find_recipe("face2nsynth") is Face2NSynthRecipe
     for row in ({"metric": False, "aux": False}, {"aux": False}, {}):
         config = Face2NSynthRecipe.configure("cpu-small", row)
-        assert config.critic_steps == 5 and config.metric_weight == 10.0
+        assert config.generator == "harmonic" and config.metric_weight == 10.0
+        wavegan = Face2NSynthRecipe.configure("cpu-small-wavegan", row)
+        assert wavegan.generator == "wavegan" and wavegan.critic_steps == 5
+    assert Face2NSynthRecipe.configure("paper").generator == "wavegan"
 
 
 @pytest.mark.parametrize(("overrides", "losses"), [
     ({"metric": False, "aux": False}, {"d", "g_adv", "g"}),
-    ({}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
+    ({"warmup": 2}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
+    ({"generator": "wavegan"}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
 ])
 def test_tiny_training_run_passes_the_recipe_checker(
     tmp_path: Path, overrides: dict[str, bool], losses: set[str]
@@ -36,10 +40,14 @@ def test_tiny_training_run_passes_the_recipe_checker(
     logged = [e["losses"] for e in lines if e["event"] == "train"]
     assert logged and set(logged[-1]) == losses
     assert all(torch.isfinite(torch.tensor(list(entry.values()))).all() for entry in logged)
-    for key in ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family", "fid_phi"):
+    for key in ("pc", "sv", "fid_pitch", "is_pitch", "fid_family", "is_family", "fid_phi",
+                "pitch_accuracy", "families_used", "pc_same_pitch", "fixed_pitch_families",
+                "fixed_pitch_spread"):
         assert key in result.metrics
     model = engine.load(str(result.model_dir))
     assert isinstance(model, Face2NSynthPipeline)
+    kind = overrides.get("generator", "harmonic")
+    assert model.config.architecture["generator"] == kind
     assert model.config.references  # the dlib networks are referenced, not stored
     faces = torch.nn.functional.normalize(torch.randn(2, 128), dim=1)
     notes = model.notes(faces, pitch=60)
@@ -61,4 +69,10 @@ def test_pictures_of_a_tiny_model(tmp_path: Path) -> None:
                                 tmp_path / "spectra.png", people=2)
     for path in (space, grid, spectra):
         assert path.stat().st_size > 5000 and path.read_bytes()[:4] == b"\x89PNG"
+    from xmodal_face2nsynth.samples import write_samples
+
+    table = write_samples(evaluator, model.translator, load_notes("test", tiny=True), tmp_path / "wav",
+                          pitches=(60,), people=2)
+    assert len(table) >= 4 and "face0-60.wav" in table[2]
+    assert (tmp_path / "wav" / "face0-60.wav").stat().st_size == 44 + 2 * 8192
     assert not list(tmp_path.glob(".*tmp*"))  # written atomically, nothing left behind

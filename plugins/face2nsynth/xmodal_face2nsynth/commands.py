@@ -1,6 +1,7 @@
 """``xmodal face2nsynth ...``: the plugin's own tools, with the CLI's one-line error contract.
 
     xmodal face2nsynth pictures MODEL --out DIR [--prefix aux-]   Figures 2 b and 3, spectrograms
+    xmodal face2nsynth samples MODEL --out DIR                    playable WAVs and their table
     xmodal face2nsynth export RUN [--row NAME=RUN ...]            bundle a run with its ablation card
     xmodal face2nsynth audio-nets --out DIR                       retrain phi's psi and the classifiers
     xmodal face2nsynth fit-notes [--width 8 --steps 1000]         the generator's capacity check
@@ -58,6 +59,20 @@ def pictures_cmd(model: str, out: Path, prefix: str) -> None:
                                      out / f"{prefix}spectrograms.png")))
 
 
+@face2nsynth_group.command("samples")
+@click.argument("model")
+@click.option("--out", required=True, type=click.Path(path_type=Path, file_okay=False))
+def samples_cmd(model: str, out: Path) -> None:
+    """Held-out faces at MIDI 48, 60, 72 and real test notes as WAVs; prints a Markdown table."""
+    from .data import load_notes
+    from .recipe import Face2NSynthRecipe
+    from .samples import write_samples
+
+    generator = _load(model).translator
+    evaluator = Face2NSynthRecipe(Face2NSynthRecipe.configure("cpu-small")).evaluator("test")
+    click.echo("\n".join(write_samples(evaluator, generator, load_notes("test"), out)))
+
+
 def _rows(items: tuple[str, ...]) -> dict[str, Path]:
     import engine
 
@@ -76,11 +91,13 @@ def _rows(items: tuple[str, ...]) -> dict[str, Path]:
               help="Another ablation row's run folder (repeatable).")
 @click.option("--target", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Folder to write (default: the bundled model's).")
-def export_cmd(run: Path, rows: tuple[str, ...], target: Path | None) -> None:
+@click.option("--earlier", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="JSON of rows measured before (e.g. the WaveGAN ablation), listed first.")
+def export_cmd(run: Path, rows: tuple[str, ...], target: Path | None, earlier: Path | None) -> None:
     """Copy a finished run's model into the plugin with the ablation table in its card."""
     from .export import export
 
-    folder, table = export(run, _rows(rows), target)
+    folder, table = export(run, _rows(rows), target, earlier)
     click.echo(str(folder))
     click.echo(table)
 

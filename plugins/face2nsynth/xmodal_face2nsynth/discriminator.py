@@ -19,10 +19,10 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from .audio import NUM_PITCHES, NUM_SAMPLES
+from .audio import NUM_PITCHES, NUM_SAMPLES, LogMel
 from .layers import PolyphaseConv1d
 
-__all__ = ["AuxDiscriminator", "NoteDiscriminator", "phase_shuffle"]
+__all__ = ["AuxDiscriminator", "MelDiscriminator", "NoteDiscriminator", "phase_shuffle"]
 
 _KERNEL = 25
 _STRIDES = (4, 4, 4, 4, 4)
@@ -64,6 +64,33 @@ class NoteDiscriminator(nn.Module):
             x = F.leaky_relu(conv(x), 0.2)
             if i < last:
                 x = phase_shuffle(x, self.shuffle)
+        h = x.flatten(1)
+        return self.linear(h).squeeze(1) + (self.embed(pitch_index) * h).sum(1)
+
+
+class MelDiscriminator(nn.Module):
+    """Log-mel ``[80 x 29]`` critic with spectral norm and pitch projection (the harmonic generator's).
+
+    The harmonic generator's waveform is exact by construction (pitch, phase);
+    what it can get wrong is the timbre and envelope, which a log-mel image shows
+    directly and a small 2-D CNN judges at a fraction of the waveform critic's cost.
+    """
+
+    def __init__(self, width: int = 8) -> None:
+        super().__init__()
+        self.mel = LogMel()
+        channels = [1, 2 * width, 4 * width, 8 * width, 16 * width]
+        self.convs = nn.ModuleList(
+            [spectral_norm(nn.Conv2d(a, b, 3, stride=2, padding=1)) for a, b in itertools.pairwise(channels)]
+        )
+        features = channels[-1] * 5 * 2  # 80 x 29 halved four times
+        self.linear = spectral_norm(nn.Linear(features, 1))
+        self.embed = spectral_norm(nn.Embedding(NUM_PITCHES, features))
+
+    def forward(self, wave: torch.Tensor, pitch_index: torch.Tensor) -> torch.Tensor:
+        x = (self.mel(wave) + 5.0) / 5.0
+        for conv in self.convs:
+            x = F.leaky_relu(conv(x), 0.2)
         h = x.flatten(1)
         return self.linear(h).squeeze(1) + (self.embed(pitch_index) * h).sum(1)
 

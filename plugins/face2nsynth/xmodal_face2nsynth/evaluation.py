@@ -22,6 +22,15 @@ pitch is given); all metrics are computed per copy and averaged:
   auxiliary discriminator compares real notes and translations in; it shows
   whether the aux term does its job even while the classifiers' FID cannot
   tell noise from noise.
+- **pitch_accuracy**: share of translations whose asked pitch the pitch
+  classifier hears (real test notes: about 0.90). **families_used**: how many
+  of the 10 families a copy's translations are assigned to (averaged).
+- **Face dependence at a fixed pitch** (the failure "every face plays the typical
+  instrument of this register" that PC over mixed pitches hides): with all faces
+  at one common pitch, ``fixed_pitch_families`` is the number of families their
+  notes span and ``fixed_pitch_spread`` the mean pairwise phi distance of the
+  translations over that of real test notes of that pitch; both averaged over
+  the evaluation pitches, the worst pitch in ``*_min``.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from torch import nn
 
 from engine.metrics import FrechetDistance, InceptionScore, PairwiseDistanceCorrelation
 from engine.metrics.silhouette import silhouette_score
@@ -37,12 +47,11 @@ from engine.metrics.silhouette import silhouette_score
 from .audio import NUM_FAMILIES
 from .data import FaceSet, NoteSet
 from .frozen import AudioNets
-from .generator import NoteGenerator
 
 __all__ = ["Evaluator", "RealReference", "translate_waves"]
 
 
-def translate_waves(generator: NoteGenerator, faces: torch.Tensor, pitch_index: torch.Tensor,
+def translate_waves(generator: nn.Module, faces: torch.Tensor, pitch_index: torch.Tensor,
                     batch: int = 200) -> torch.Tensor:
     """Generator outputs ``[n, 1, 8192]`` for faces at given pitches, in eval mode, no gradients."""
     was_training = generator.training
@@ -141,12 +150,20 @@ class Evaluator:
         self.grid_pitches = rng.choice(len(p), size=pitches, p=p)
         self.random_pitches = torch.from_numpy(rng.choice(len(p), size=(copies, len(self.faces)), p=p))
         self.real = RealReference.build(nets, notes, train_notes, real_count, seed)
+        self.real_spread = [_mean_distance(_apply(nets.phi, notes.tensor(
+            np.sort(rng.permutation(np.flatnonzero(notes.pitch == p))[:200]))))
+            for p in self.grid_pitches.tolist()]
+
+    def first_photos(self, people: int) -> list[int]:
+        """Index of the first photo of each of the first ``people`` held-out people (for pictures)."""
+        identity = self.face_set.identity
+        return [int(np.flatnonzero(identity == person)[0]) for person in np.unique(identity)[:people]]
 
     def assign_families(self, phi: torch.Tensor) -> torch.Tensor:
         """Family of the nearest real family centroid in phi, per translation."""
         return torch.cdist(phi.double(), self.real.centroids.double()).argmin(1)
 
-    def grid(self, generator: NoteGenerator) -> list[tuple[int, torch.Tensor, torch.Tensor]]:
+    def grid(self, generator: nn.Module) -> list[tuple[int, torch.Tensor, torch.Tensor]]:
         """(pitch index, waves, phi) of all faces at each common evaluation pitch."""
         out = []
         for p in self.grid_pitches.tolist():
@@ -155,13 +172,13 @@ class Evaluator:
             out.append((int(p), waves, _apply(self.nets.phi, waves)))
         return out
 
-    def translations(self, generator: NoteGenerator) -> tuple[torch.Tensor, torch.Tensor]:
+    def translations(self, generator: nn.Module) -> tuple[torch.Tensor, torch.Tensor]:
         """Waves ``[copies * n, 1, 8192]`` and phi of every face at each copy's own pitches."""
         copies = self.random_pitches.shape[0]
         waves = translate_waves(generator, self.faces.repeat(copies, 1), self.random_pitches.reshape(-1))
         return waves, _apply(self.nets.phi, waves)
 
-    def __call__(self, generator: NoteGenerator) -> dict[str, float]:
+    def __call__(self, generator: nn.Module) -> dict[str, float]:
         n = len(self.faces)
         waves, phi = self.translations(generator)
         pcs, svs, used = [], [], []
@@ -171,7 +188,11 @@ class Evaluator:
             labels = self.assign_families(part)
             used.append(len(torch.unique(labels)))
             svs.append(silhouette_score(self.faces, labels) if used[-1] >= 2 else 0.0)
-        same_pitch = [_pearson(self.faces, grid_phi) for _, _, grid_phi in self.grid(generator)]
+        grid = self.grid(generator)
+        same_pitch = [_pearson(self.faces, grid_phi) for _, _, grid_phi in grid]
+        spans = [len(torch.unique(self.assign_families(grid_phi))) for _, _, grid_phi in grid]
+        spreads = [_mean_distance(grid_phi) / real if real > 0 else 0.0
+                   for (_, _, grid_phi), real in zip(grid, self.real_spread, strict=True)]
         fake = _Outputs.of(self.nets, waves)
         real = self.real.outputs
         asked = self.random_pitches.reshape(-1)
@@ -186,6 +207,10 @@ class Evaluator:
             "fid_phi": _fid(self.real.phi, phi),
             "pc_same_pitch": float(np.mean(same_pitch)),
             "families_used": float(np.mean(used)),
+            "fixed_pitch_families": float(np.mean(spans)),
+            "fixed_pitch_families_min": float(np.min(spans)),
+            "fixed_pitch_spread": float(np.mean(spreads)),
+            "fixed_pitch_spread_min": float(np.min(spreads)),
             "pitch_accuracy": float((heard == asked).float().mean()),
             "pitch_within_1": float(((heard - asked).abs() <= 1).float().mean()),
             "rms": float(waves.pow(2).mean().sqrt()),
@@ -197,3 +222,8 @@ def _pearson(faces: torch.Tensor, phi: torch.Tensor) -> float:
     metric = PairwiseDistanceCorrelation()
     metric.update(faces, phi)
     return metric.compute()["pairwise_distance_pearson"]
+
+
+def _mean_distance(phi: torch.Tensor) -> float:
+    """Mean pairwise Euclidean distance (0 for fewer than two rows)."""
+    return float(torch.pdist(phi.double()).mean()) if len(phi) > 1 else 0.0

@@ -23,7 +23,7 @@ from engine import Translator
 from .audio import NUM_PITCHES, NUM_SAMPLES, PITCH_MIN, midi_to_index
 from .layers import PolyphaseConvTranspose1d
 
-__all__ = ["STRIDES", "ConditionalBatchNorm", "NoteGenerator", "default_pitches"]
+__all__ = ["STRIDES", "ConditionalBatchNorm", "NoteGenerator", "default_pitches", "pitch_labels"]
 
 #: Upsampling factors of the five transposed convolutions: 16 * 4^4 * 2 = 8192.
 STRIDES = (4, 4, 4, 4, 2)
@@ -67,6 +67,23 @@ def default_pitches(features: torch.Tensor, distribution: torch.Tensor) -> torch
     return out
 
 
+def pitch_labels(features: torch.Tensor, condition: dict[str, Any],
+                 distribution: torch.Tensor) -> torch.Tensor:
+    """Pitch indices ``[B]`` from a generator's condition, shared by both generators.
+
+    ``pitch_index`` (a tensor, training and evaluation) wins, then ``pitch`` (one
+    MIDI number for all faces), else every face draws its own (:func:`default_pitches`).
+    """
+    label = condition.get("pitch_index")
+    if label is None:
+        pitch = condition.get("pitch")
+        if pitch is None:
+            label = default_pitches(features, distribution)
+        else:
+            label = torch.full((len(features),), midi_to_index(pitch), dtype=torch.long)
+    return label.to(features.device)
+
+
 class NoteGenerator(Translator):
     """Face embedding ``[B, in_dim]`` + pitch -> waveform ``[B, 1, 8192]`` in [-1, 1]."""
 
@@ -88,14 +105,7 @@ class NoteGenerator(Translator):
 
     def forward(self, features: torch.Tensor, **condition: Any) -> torch.Tensor:
         """``condition``: ``pitch`` (a MIDI number for all faces) or ``pitch_index`` (a tensor)."""
-        label = condition.get("pitch_index")
-        if label is None:
-            pitch = condition.get("pitch")
-            if pitch is None:
-                label = default_pitches(features, self.pitch_distribution)
-            else:
-                label = torch.full((len(features),), midi_to_index(pitch), dtype=torch.long)
-        label = label.to(features.device)
+        label = pitch_labels(features, condition, self.pitch_distribution)
         x = self.dense(features).view(len(features), -1, _START)
         for norm, up in zip(self.norms, self.ups, strict=True):
             x = up(torch.relu(norm(x, label)))

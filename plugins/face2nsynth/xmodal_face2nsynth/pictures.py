@@ -50,7 +50,7 @@ def draw_metric_space(evaluator: Evaluator, generator: torch.nn.Module, path: Pa
     keep = np.concatenate([
         rng.permutation(np.flatnonzero(real_family == k))[:per_family] for k in range(NUM_FAMILIES)
     ])
-    _, fake_phi = evaluator.translations(generator)  # type: ignore[arg-type]
+    _, fake_phi = evaluator.translations(generator)
     assigned = evaluator.assign_families(fake_phi).numpy()
     points = torch.cat([real_phi[keep], fake_phi]).double().numpy()
     xy = TSNE(n_components=2, perplexity=30, init="pca", random_state=seed).fit_transform(points)
@@ -80,7 +80,7 @@ def draw_face_grid(evaluator: Evaluator, generator: torch.nn.Module, path: Path,
 
     from engine import data
 
-    _, phi = evaluator.translations(generator)  # type: ignore[arg-type]
+    _, phi = evaluator.translations(generator)
     votes = evaluator.assign_families(phi).view(-1, len(evaluator.faces))
     family = torch.mode(votes, dim=0).values.numpy()
     images = np.asarray(data.load("olivetti", progress=False)["image"])
@@ -108,11 +108,10 @@ def draw_spectrograms(evaluator: Evaluator, generator: torch.nn.Module, notes: N
     The real row takes, for each pitch, the first test note of that pitch of a
     few families, so a reader can compare harmonics and envelopes by eye.
     """
-    identity = evaluator.face_set.identity
-    firsts = [int(np.flatnonzero(identity == person)[0]) for person in np.unique(identity)[:people]]
+    firsts = evaluator.first_photos(people)
     faces = evaluator.faces[firsts].repeat_interleave(len(pitches), dim=0)
     index = torch.tensor([midi_to_index(p) for p in pitches] * len(firsts))
-    waves = translate_waves(generator, faces, index)[:, 0].numpy()  # type: ignore[arg-type]
+    waves = translate_waves(generator, faces, index)[:, 0].numpy()
     tiles = [(spectrogram_tile(w, SAMPLE_RATE), f"face {k // len(pitches)} @ {pitches[k % len(pitches)]}")
              for k, w in enumerate(waves)]
     for family in (0, 4, 8):

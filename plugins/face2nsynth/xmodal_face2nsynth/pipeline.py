@@ -23,14 +23,22 @@ from engine.decoders import WaveformDecoder
 from .audio import NUM_SAMPLES, SAMPLE_RATE
 from .faces import EMBEDDING_DIM, REFERENCES, FaceEncoder
 from .generator import NoteGenerator
+from .harmonic import HarmonicGenerator
 
-__all__ = ["Face2NSynthArchitecture", "Face2NSynthPipeline"]
+__all__ = ["Face2NSynthArchitecture", "Face2NSynthPipeline", "make_generator"]
+
+
+def make_generator(kind: str, width: int, in_dim: int = EMBEDDING_DIM) -> NoteGenerator | HarmonicGenerator:
+    """The translator network of one architecture: ``wavegan`` (the paper's) or ``harmonic``."""
+    return HarmonicGenerator(width, in_dim) if kind == "harmonic" else NoteGenerator(width, in_dim)
 
 
 class Face2NSynthArchitecture(BaseModel):
     """What ``config.json`` records about the network (defaults: the bundled ``cpu-small`` model)."""
 
     width: int = Field(8, ge=1, description="generator width d: channels 16d, 8d, 4d, 2d, d")
+    #: Folders saved before the harmonic generator existed hold a WaveGAN, hence the default.
+    generator: Literal["wavegan", "harmonic"] = "wavegan"
     embedding_dim: int = EMBEDDING_DIM
     face_crop: Literal["detect", "tight"] = "detect"
 
@@ -40,7 +48,7 @@ class Face2NSynthPipeline(Pipeline):
     Architecture = Face2NSynthArchitecture
 
     encoder: FaceEncoder
-    translator: NoteGenerator
+    translator: NoteGenerator | HarmonicGenerator
 
     @classmethod
     def build(cls, config: PipelineConfig) -> Self:
@@ -48,16 +56,19 @@ class Face2NSynthPipeline(Pipeline):
         return cls(
             config,
             FaceEncoder(arch.face_crop),
-            NoteGenerator(width=arch.width, in_dim=arch.embedding_dim),
+            make_generator(arch.generator, arch.width, arch.embedding_dim),
             WaveformDecoder(SAMPLE_RATE),
         )
 
     @classmethod
     def make(cls, width: int, name: str = "face2nsynth",
-             generator: NoteGenerator | None = None) -> Self:
+             generator: NoteGenerator | HarmonicGenerator | None = None,
+             kind: str = "wavegan") -> Self:
         """A pipeline of ``width`` with the config a saved one needs (around ``generator`` if given)."""
+        if generator is not None:
+            kind = "harmonic" if isinstance(generator, HarmonicGenerator) else "wavegan"
         return assemble_pipeline(
-            cls, name, "face2nsynth", architecture={"width": width},
+            cls, name, "face2nsynth", architecture={"width": width, "generator": kind},
             trained={"translator": generator} if generator is not None else None,
             preprocessing={"sample_rate": SAMPLE_RATE, "samples": NUM_SAMPLES,
                            "face_chip": "dlib 5-point alignment, 150x150"},
