@@ -139,13 +139,13 @@ def voice_table(encoder: EncoderName = "resemblyzer", seed: int = 0,
     return table
 
 
-def face_tensors() -> tuple[torch.Tensor, torch.Tensor]:
-    """All 400 Olivetti faces ``[400, 3, 64, 64]`` in [-1, 1] and their identity indices."""
+def face_tensors(channels: int = 3) -> tuple[torch.Tensor, torch.Tensor]:
+    """All 400 Olivetti faces ``[400, channels, 64, 64]`` in [-1, 1] and their identity indices."""
     from engine import data
 
     olivetti = data.load("olivetti")
     grey = torch.from_numpy(np.asarray(olivetti["image"], dtype=np.float32))
-    faces = ((grey - 127.5) / 127.5)[:, None].expand(-1, 3, -1, -1).contiguous()
+    faces = ((grey - 127.5) / 127.5)[:, None].expand(-1, channels, -1, -1).contiguous()
     return faces, torch.from_numpy(np.array(olivetti["identity"], dtype=np.int64))
 
 

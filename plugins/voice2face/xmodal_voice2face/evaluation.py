@@ -129,7 +129,7 @@ def evaluate_pipeline(pipeline: Any, table: VoiceTable) -> dict[str, float]:
     y = np.array([labels[int(f)] for f in face])
     with torch.no_grad():
         _, c = pipeline.translator.critic(fakes)
-        independent = load_faceid()(fakes)
+        independent = load_faceid()(fakes.expand(-1, 3, -1, -1))  # it reads RGB (grey x 3)
     out.update(id_top1=_topk(c, y, 1), id_top5=_topk(c, y, 5),
                id_top1_independent=_topk(independent, y, 1),
                id_top5_independent=_topk(independent, y, 5), id_trials=float(len(y)))

@@ -49,7 +49,8 @@ class Voice2FaceArchitecture(BaseModel):
     encoder: EncoderName = Field(default="resemblyzer", description="the frozen voice encoder F_e")
     g_width: int = Field(default=16, ge=1, description="generator width w: 16w ... w channels (paper 64)")
     d_width: int = Field(default=8, ge=1, description="trunk width w': w' ... 16w' channels (paper 32)")
-    channels: int = Field(default=3, ge=1, description="face channels (the paper's RGB; Olivetti is grey)")
+    channels: int = Field(default=1, ge=1, description="face channels (the paper's RGB: 3; Olivetti is grey)")
+    dcgan: bool = Field(default=True, description="batch norm and tanh in F_g (DCGAN); False: official")
     classes: int = Field(default=30, ge=1, description="identities of the classifier F_c (train faces)")
 
 
@@ -58,7 +59,8 @@ class Voice2FaceNet(Translator):
 
     def __init__(self, arch: Voice2FaceArchitecture) -> None:
         super().__init__()
-        self.generator = Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels)
+        self.generator = Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
+                                   arch.dcgan)
         self.critic = FaceCritic(arch.classes, arch.d_width, arch.channels)
 
     def forward(self, features: torch.Tensor, **condition: Any) -> torch.Tensor:

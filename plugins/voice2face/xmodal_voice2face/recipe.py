@@ -46,10 +46,12 @@ class Voice2FaceConfig(RecipeConfig):
     encoder: EncoderName = Field(default="resemblyzer", description="frozen voice encoder F_e")
     g_width: int = Field(default=16, ge=1, description="generator width (paper 64: 1024 ... 64 channels)")
     d_width: int = Field(default=8, ge=1, description="trunk width (paper 32: 32 ... 512 channels)")
+    channels: int = Field(default=1, ge=1, description="face channels (paper 3, RGB; Olivetti is grey)")
+    dcgan: bool = Field(default=True, description="batch norm + tanh in F_g (False: the official code's)")
     lr: float = Field(default=2e-4, gt=0.0, description="Adam learning rate (paper: 2e-4)")
     beta1: float = Field(default=0.5, ge=0.0, lt=1.0, description="Adam beta1 (paper: 0.5)")
     beta2: float = Field(default=0.999, ge=0.0, lt=1.0, description="Adam beta2 (paper: 0.999)")
-    voice_noise: float = Field(default=0.05, ge=0.0, description="noise on the unit embedding (official code)")
+    voice_noise: float = Field(default=0.05, ge=0.0, description="noise on the unit voice (official)")
     flip: bool = Field(default=True, description="mirror real faces with p = 0.5 (official code)")
     source: Literal["voices", "synth"] = Field(default=
         "voices", description="voices: the built `voices` data set; synth: a few utterances "
@@ -116,9 +118,10 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         # About 17 minutes on one thread of the 2-core machine (0.4 s a step).
         "cpu-small": {"g_width": 16, "d_width": 8, "steps": 2400, "batch_size": 32,
                       "checkpoint_every": 400, "log_every": 20, "eval_every": 0, "threads": 1},
-        # The paper's sizes: batch 128, 100K iterations (the official code runs 50K); a GPU run.
-        "paper": {"g_width": 64, "d_width": 32, "steps": 100_000, "batch_size": 128,
-                  "checkpoint_every": 5000, "log_every": 100, "eval_every": 0},
+        # The paper's sizes: batch 128, 100K iterations (the official code runs 50K), RGB,
+        # the official generator; a GPU run.
+        "paper": {"g_width": 64, "d_width": 32, "channels": 3, "dcgan": False, "steps": 100_000,
+                  "batch_size": 128, "checkpoint_every": 5000, "log_every": 100, "eval_every": 0},
     }
 
     def __init__(self, config: Voice2FaceConfig) -> None:
@@ -129,6 +132,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     def architecture(self) -> Voice2FaceArchitecture:
         c = self.config
         return Voice2FaceArchitecture(encoder=c.encoder, g_width=c.g_width, d_width=c.d_width,
+                                      channels=c.channels, dcgan=c.dcgan,
                                       classes=load_assignment().num_train)
 
     def tables(self) -> Any:
@@ -149,7 +153,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         if self._faces is None:
             from .data import face_tensors
 
-            faces, ident = face_tensors()
+            faces, ident = face_tensors(self.config.channels)
             labels = load_assignment().train_index()
             keep = torch.tensor([int(i) in labels for i in ident])
             self._faces = (faces[keep], torch.tensor([labels[int(i)] for i in ident[keep]]))
@@ -157,7 +161,8 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
 
     def build(self) -> dict[str, nn.Module]:
         arch = self.architecture()
-        return {"generator": Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels),
+        return {"generator": Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
+                                       arch.dcgan),
                 "critic": FaceCritic(arch.classes, arch.d_width, arch.channels)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
