@@ -100,9 +100,9 @@ def bundle_cmd(run: Path) -> None:
     from . import WEIGHTS
     from .cards import write_bundled_card
 
-    source = run / "export"
+    source = run / "model"
     if not (source / "config.json").is_file():
-        raise XmodalError(f"{run} has no export/config.json: is the run finished?")
+        raise XmodalError(f"{run} has no model/config.json: is the run finished?")
     target = WEIGHTS["voice2face"]
     target.mkdir(parents=True, exist_ok=True)
     for name in ("config.json", "model.safetensors", "metrics.json"):

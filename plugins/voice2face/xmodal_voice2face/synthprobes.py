@@ -49,10 +49,10 @@ def _faces(split: str) -> list[str]:
 
 #: ``tiny``: the test preset (4 training and 2 test identities, both genders each; mbrola
 #: voices only, the quickest to start);
-#: ``quality``: the quality test (8 training identities, every test identity).
+#: ``quality``: the quality test (15 training identities, every test identity).
 PLANS = {
     "tiny": lambda: _plan(["s1", "s2", "s10", "s4"], ["s8", "s9"], (0, 1), (4,), (4,)),
-    "quality": lambda: _plan(_faces("train")[:8], _faces("test"), (), (4, 5), (4, 5)),
+    "quality": lambda: _plan(_faces("train")[:15], _faces("test"), (), (4, 5), (4, 5)),
 }
 
 
