@@ -65,8 +65,10 @@ DEVIATIONS = """\
   enters the network) sets a loudness envelope, a spectral envelope and per-frequency decay
   on a log-frequency grid read at the harmonics of the asked f0, per-harmonic offsets, and
   filtered noise (an onset burst and sustained noise); it is judged by a log-mel critic with
-  spectral norm and pitch projection (1 critic step per generator step, the adversarial
-  weight ramped up over the first 300 steps). Why: at cpu-small length the WaveGAN never
+  spectral norm and pitch projection (1 critic step per generator step at a fifth of the
+  generator's learning rate, the adversarial weight ramped up over the first 200 steps,
+  training faces moved by noise of norm 0.3 so the distances learnt hold for unseen people).
+  Why: at cpu-small length the WaveGAN never
   learnt a pitch (2.7% pitch accuracy, family FID 45x the reference). The WaveGAN stays
   selectable (`--preset cpu-small-wavegan`, `--preset paper`), and its rows stay in the
   ablation table.
@@ -120,7 +122,8 @@ def card_for(config: Face2NSynthConfig, metrics: Mapping[str, Any],
                 f"metric={config.metric}, aux={config.aux}, width={config.width}, warmup={config.warmup}, "
                 f"batch={config.batch_size}, steps={config.steps}, critic_steps="
                 f"{config.critic_steps}, metric_weight={config.metric_weight}, "
-                f"aux_weight={config.aux_weight}, metric_pairs={config.metric_pairs}, "
+                f"aux_weight={config.aux_weight}, metric_pairs={config.metric_pairs}, lr={config.lr}, "
+                f"critic_lr={config.critic_lr}, face_noise={config.face_noise}, "
                 f"seed={config.seed}.\n\nFrozen audio networks: {nets_line or 'untrained'}."
             ),
             "Evaluation protocol": (

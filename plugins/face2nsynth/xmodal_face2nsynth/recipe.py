@@ -22,6 +22,13 @@ paper's, judged by the waveform critic). ``warmup`` ramps the adversarial weight
 from 0 to 1 over the first generator steps, so the distance loss and the
 auxiliary critic shape the face-to-timbre map before the critic pulls every
 face towards the typical note.
+
+``face_noise`` feeds the generator (and the distance loss) training faces moved
+by a random vector of about that norm and put back on the unit sphere. With 25
+training people the timbre network otherwise learns distances between *those*
+people only (measured: PC 0.80 on training faces, 0.31 on held-out ones); the
+noisy copies stand for people it has not seen (the between-person distance of
+the embeddings is about 0.52, the within-person one 0.22).
 """
 
 from __future__ import annotations
@@ -60,6 +67,8 @@ class Face2NSynthConfig(RecipeConfig):
     critic: Literal["auto", "wave", "mel"] = Field(
         "auto", description="critic: waveform (WaveGAN's) or log-mel; auto = mel for harmonic")
     warmup: int = Field(0, ge=0, description="generator steps over which the adversarial weight rises to 1")
+    face_noise: float = Field(
+        0.0, ge=0, description="expected norm of Gaussian noise added to training faces (then renormalised)")
     width: int = Field(8, ge=1, description="generator width d (paper: 64)")
     disc_width: int | None = Field(None, ge=1, description="discriminator width (default: width)")
     metric: bool = Field(True, description="distance-preservation loss on phi")
@@ -94,10 +103,10 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
             "log_every": 1,
         },
         "cpu-small": {
-            # The harmonic generator with the log-mel critic, about 15 minutes on one core.
-            "generator": "harmonic", "width": 8, "steps": 1500, "batch_size": 32,
-            "critic_steps": 1, "warmup": 300, "eval_every": 750, "checkpoint_every": 250,
-            "log_every": 25,
+            # The harmonic generator with the log-mel critic: about 10 minutes on one core.
+            "generator": "harmonic", "width": 8, "steps": 1200, "batch_size": 32,
+            "critic_steps": 1, "warmup": 200, "lr": 1e-3, "critic_lr": 2e-4, "face_noise": 0.3,
+            "eval_every": 600, "checkpoint_every": 300, "log_every": 25,
         },
         "cpu-small-wavegan": {
             # The paper's WaveGAN as first bundled: about 25 minutes on one core (5 critic steps).
@@ -147,7 +156,9 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         if self._stats is None:
             faces = self.train_faces.tensor()
             order = torch.from_numpy(np.random.default_rng(1).permutation(len(faces)))
-            face_stats = DistanceStats.of(faces[order])
+            # Standardise with the faces the loss will see: noisy faces are further apart
+            # (measured: clean statistics made the notes 1.24x as spread as real ones).
+            face_stats = DistanceStats.of(self._faces(faces[order], torch.Generator().manual_seed(3)))
             index = self.train_notes.sample(3000, 2)
             with torch.no_grad():
                 phi = torch.cat([self.nets.phi(self.train_notes.tensor(index[s:s + 250]))
@@ -214,6 +225,14 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         groups = torch.arange(len(pitch), device=pitch.device) // c.pitch_group
         return pitch[groups * c.pitch_group], groups
 
+    def _faces(self, face: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Training faces as the generator sees them (see ``face_noise``)."""
+        scale = self.config.face_noise
+        if scale <= 0:
+            return face
+        noise = torch.randn(face.shape, generator=generator).to(face.device)
+        return torch.nn.functional.normalize(face + noise * (scale / face.shape[1] ** 0.5), dim=1)
+
     def train_step(self, batch: Any, ctx: StepContext) -> Mapping[str, Any]:
         c = self.config
         G, D = ctx.modules["generator"], ctx.modules["discriminator"]
@@ -223,7 +242,7 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         for i in range(c.critic_steps):
             if i:
                 batch = ctx.next_batch()
-            real, pitch, face = batch["audio"], batch["pitch"], batch["face"]
+            real, pitch, face = batch["audio"], batch["pitch"], self._faces(batch["face"])
             with torch.no_grad():
                 fake = G(face, pitch_index=pitch)
             d_loss = hinge_d_loss(D(real, pitch), D(fake, pitch))
@@ -235,7 +254,7 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
                 a_loss = hinge_d_loss(A(self.real_phi(batch)), A(phi_fake))
                 ctx.optimize("aux", a_loss)
                 losses["d_aux"] = a_loss.detach()
-        face = batch["face"]
+        face = self._faces(batch["face"])
         pitch, groups = self._generator_pitches(batch["pitch"])
         fake = G(face, pitch_index=pitch)
         g_adv = hinge_g_loss(D(fake, pitch))
