@@ -82,18 +82,26 @@ def log_mel(wave: np.ndarray) -> np.ndarray:
     Voice activity detection (webrtcvad, mode 2, 20 ms frames) drops the
     non-speech parts first when it leaves at least a second of speech.
     """
-    import librosa
-
     x = _vad(np.asarray(wave, dtype=np.float32))
     x = np.append(x[:1], x[1:] - 0.97 * x[:-1])  # pre-emphasis
-    mel = librosa.feature.melspectrogram(
-        y=x, sr=SAMPLE_RATE, n_fft=512, win_length=400, hop_length=160, window="hamming",
-        n_mels=N_MELS, fmin=20, fmax=7200, power=2.0, center=False)
+    if len(x) < 400:
+        x = np.pad(x, (0, 400 - len(x)))
+    with torch.no_grad():
+        mel = _mel_transform()(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))).numpy()
     feats = np.log(np.maximum(mel, 1e-5))
     feats = (feats - feats.mean(1, keepdims=True)) / (feats.std(1, keepdims=True) + 1e-5)
     if feats.shape[1] < MIN_FRAMES:
         feats = np.tile(feats, (1, -(-MIN_FRAMES // max(1, feats.shape[1]))))[:, :MIN_FRAMES]
     return feats.astype(np.float32)
+
+
+@functools.cache
+def _mel_transform() -> Any:
+    import torchaudio
+
+    return torchaudio.transforms.MelSpectrogram(
+        sample_rate=SAMPLE_RATE, n_fft=512, win_length=400, hop_length=160, f_min=20.0,
+        f_max=7200.0, n_mels=N_MELS, window_fn=torch.hamming_window, power=2.0, center=False)
 
 
 def _vad(x: np.ndarray) -> np.ndarray:
