@@ -105,7 +105,9 @@ def _mel_transform() -> Any:
 
 
 def _vad(x: np.ndarray) -> np.ndarray:
-    import webrtcvad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # its pkg_resources import
+        import webrtcvad
 
     vad = webrtcvad.Vad(2)
     n = SAMPLE_RATE // 50  # 20 ms
