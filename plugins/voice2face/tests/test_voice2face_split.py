@@ -40,3 +40,14 @@ def test_test_identities_voices_never_reach_the_encoder_or_the_gan() -> None:
     for plan in PLANS.values():
         for utt in plan():
             assert (utt.face in test_faces) == (utt.role == "unseen")
+
+
+def test_the_cnn_encoder_never_hears_a_test_identity() -> None:
+    from types import SimpleNamespace
+
+    from xmodal_voice2face.encoder_train import encoder_identities
+
+    a = load_assignment()
+    names = sorted({f.voice_identity for f in a.faces} | {"unassigned-a", "unassigned-b"})
+    allowed = {names[k] for k in encoder_identities(SimpleNamespace(classes={"identity": names}))}
+    assert allowed == {f.voice_identity for f in a.split("train")} | {"unassigned-a", "unassigned-b"}
