@@ -27,7 +27,7 @@ def test_recipe_is_registered_with_the_required_presets() -> None:
 
 @pytest.mark.parametrize(("overrides", "losses"), [
     ({"metric": False, "aux": False}, {"d", "g_adv", "g"}),
-    ({"warmup": 2}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
+    ({"warmup": 2, "face_noise": 0.3}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
     ({"generator": "wavegan"}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
 ])
 def test_tiny_training_run_passes_the_recipe_checker(
