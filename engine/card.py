@@ -68,8 +68,8 @@ PIPELINE_TAGS: dict[tuple[str, str], str] = {
 CROSS_MODAL_PIPELINE_TAG = "any-to-any"
 
 #: ``metrics.json`` keys that count or time the evaluation instead of scoring the model.
-_COUNT_KEYS = frozenset({"items", "samples", "examples", "steps", "epochs"})
-_COUNT_AFFIXES = (("n_", "num_"), ("_count", "_items", "_seconds", "_steps"))
+_COUNT_KEYS = frozenset({"items", "samples", "examples", "steps", "epochs", "trials"})
+_COUNT_AFFIXES = (("n_", "num_"), ("_count", "_items", "_seconds", "_steps", "_trials"))
 
 
 @dataclass
