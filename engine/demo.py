@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .chaining import Chain
 from .errors import XmodalError
 from .install import install_hint
 from .media import Audio, Image
@@ -30,8 +31,9 @@ __all__ = ["DEMO_CHAINS", "DemoResult", "default_inputs", "run_demo"]
 _DIGITS = ("three", "seven")
 #: Olivetti's 64x64 crops are too small for dlib's detector; at 256 px it finds them.
 _FACE_SIDE = 256
-#: Chains the demo runs when every stage is installed: a face becomes a note, the note a digit.
-DEMO_CHAINS = ("face2nsynth+aivae",)
+#: Chains the demo runs when every stage is installed: a face becomes a note, the note a digit;
+#: a voice becomes a face, the face a note.
+DEMO_CHAINS = ("face2nsynth+aivae", "voice2face+face2nsynth")
 
 
 @dataclass
@@ -100,7 +102,9 @@ def _overview(rows: list[tuple[str, list[tuple[str, Any]], list[Any]]], path: Pa
 
 
 def _inputs_for(target: Any) -> list[tuple[str, Image | Audio]]:
-    own = getattr(target, "demo_inputs", None)
+    """The first model's own inputs (a chain's first stage), else the kind's defaults."""
+    first = target.stages[0] if isinstance(target, Chain) else target
+    own = getattr(first, "demo_inputs", None)
     return list(own()) if callable(own) else default_inputs(target.input_kind)
 
 
