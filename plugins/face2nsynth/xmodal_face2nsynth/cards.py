@@ -81,6 +81,10 @@ DEVIATIONS = """\
   are averaged over these copies; `pc_same_pitch` reports PC with all faces at one common
   pitch, `fixed_pitch_families` / `fixed_pitch_spread` how many families the faces' notes
   span at one pitch and their phi spread relative to real notes of that pitch.
+- Limitation of `cpu-small` (harmonic): the notes have the asked pitch and face-dependent
+  timbres, but are mostly steady tones with a noise floor between the harmonics; the model
+  misses issue 11's bars on family FID (at most 5x the reference) and on PC and same-pitch
+  PC (at least 0.45) -- compare the metrics above.
 - phi's triplet network psi and the FID/IS classifiers are small log-mel CNNs trained here on
   gm-notes (`xmodal face2nsynth audio-nets`), shared by all rows.
 """
