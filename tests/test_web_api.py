@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PIL import Image as PILImage
-from test_web_server import Server, sample_files, serving
+from test_web_server import Server, good_input, sample_files, serving
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -75,10 +75,6 @@ def _call(client: Any, endpoint: str, values: dict[str, Any]) -> tuple[Any, ...]
     return tuple(client.predict(*args, api_name=endpoint))
 
 
-def _input_for(files: dict[str, Path], kind: str) -> Path:
-    return files["seven.wav" if kind == "audio" else "face.png"]
-
-
 def _check_result(result: tuple[Any, ...], kind: str, stem: str) -> None:
     picture, sound, download, message = result
     assert message.endswith(f"wrote {stem}{'.wav' if kind == 'audio' else '.png'}"), message
@@ -89,8 +85,8 @@ def _check_result(result: tuple[Any, ...], kind: str, stem: str) -> None:
         assert rate > 0 and len(wave) > 0 and float(np.abs(wave).max()) > 1e-3
         assert Path(sound).read_bytes() == Path(download).read_bytes()
     else:
-        with PILImage.open(download) as out:
-            assert out.size == (28, 28)
+        with PILImage.open(download) as out, PILImage.open(picture) as shown:
+            assert max(out.size) < min(shown.size)  # the model's own picture, not the enlarged one
         assert sound is None
 
 
@@ -101,7 +97,7 @@ def test_the_api_has_one_endpoint_per_model_and_one_for_chains(client: Any) -> N
 
 @pytest.mark.parametrize("model", MODELS)
 def test_every_installed_model_translates(client: Any, files: dict[str, Path], model: str) -> None:
-    source = _input_for(files, _kind(model))
+    source = good_input(model, files)
     label = "Input sound" if _kind(model) == "audio" else "Input picture"
     result = _call(client, f"/translate_{slug(model)}", {label: gradio_client.handle_file(str(source))})
     _check_result(result, _kinds(model)[1], source.stem)
@@ -150,7 +146,7 @@ def test_a_bad_file_gives_the_cli_line_and_the_next_request_works(
     assert (picture, sound, download) == (None, None, None)
     assert "\n" not in message and "Traceback" not in message
     assert _no_addresses(message) == _no_addresses(_cli_line(model, files[bad]))
-    good = _input_for(files, _kind(model))
+    good = good_input(model, files)
     result = _call(client, endpoint, {label: gradio_client.handle_file(str(good))})
     _check_result(result, _kinds(model)[1], good.stem)
 

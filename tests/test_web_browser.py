@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_web_server import Server, sample_files, serving
+from test_web_server import Server, good_input, sample_files, serving
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
@@ -122,7 +122,7 @@ def test_every_tab_translates_in_the_browser(page: Any, tmp_path: Path) -> None:
             bad = files["empty.wav" if kind == "audio" else "empty.png"]
             _upload(page, f"{prefix}-input", bad)
             _translate(page, prefix, f"{bad.name}: file is empty")
-        good = files["seven.wav" if kind == "audio" else "face.png"]
+        good = good_input(name, files)
         _upload(page, f"{prefix}-input", good)
         _translate(page, prefix, re.compile(rf"^{re.escape(name)}: .* wrote {good.stem}\.(png|wav)$"))
         _result_is_shown(page, prefix)

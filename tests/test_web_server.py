@@ -105,6 +105,22 @@ def sample_files(folder: Path) -> dict[str, Path]:
     return files
 
 
+def good_input(model: str, files: dict[str, Path]) -> Path:
+    """A file ``model`` takes: its pipeline's first demo input where it has its own, else
+    :func:`sample_files`' input of its kind (voice2face wants a sentence, not a 0.4 s word)."""
+    import engine
+
+    pipeline = engine.load(model)
+    own = getattr(pipeline, "demo_inputs", None)
+    if not callable(own):
+        return files["seven.wav" if pipeline.input_kind == "audio" else "face.png"]
+    suffix = ".wav" if pipeline.input_kind == "audio" else ".png"
+    path = files["seven.wav"].with_name(f"{model}-sample{suffix}")
+    if not path.exists():
+        own()[0][1].save(path)
+    return path
+
+
 def _xmodal(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(XMODAL), *args], capture_output=True, text=True, env=_env(), timeout=timeout)
 
