@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PIL import Image as PILImage
-from test_web_server import Server, good_input, sample_files, serving
+from test_web_server import Server, good_input, loaded, sample_files, serving
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -27,13 +26,6 @@ from engine.web.models import served_model_names, slug  # noqa: E402
 MODELS = served_model_names()
 BAD_FILES = {"audio": ["empty.wav", "text.wav", "cut.wav", "silent.wav", "face.png"],
              "image": ["empty.png", "text.png", "cut.png", "noise.png", "seven.wav"]}
-
-
-@cache
-def _pipeline(name: str) -> Any:
-    import engine
-
-    return engine.load(name)
 
 
 def _kinds(name: str) -> tuple[str, str]:
@@ -123,7 +115,7 @@ def _cli_line(model: str, path: Path) -> str:
     here = os.getcwd()
     os.chdir(path.parent)
     try:
-        _pipeline(model).translate([path.name])
+        loaded(model).translate([path.name])
     except engine.XmodalError as exc:
         return " ".join(str(exc).split())
     finally:

@@ -16,7 +16,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,12 +107,18 @@ def sample_files(folder: Path) -> dict[str, Path]:
     return files
 
 
+@cache
+def loaded(model: str) -> Any:
+    """``engine.load(model)``, once per test process (the web tests ask for it per request)."""
+    import engine
+
+    return engine.load(model)
+
+
 def good_input(model: str, files: dict[str, Path]) -> Path:
     """A file ``model`` takes: its pipeline's first demo input where it has its own, else
     :func:`sample_files`' input of its kind (voice2face wants a sentence, not a 0.4 s word)."""
-    import engine
-
-    pipeline = engine.load(model)
+    pipeline = loaded(model)
     own = getattr(pipeline, "demo_inputs", None)
     if not callable(own):
         return files["seven.wav" if pipeline.input_kind == "audio" else "face.png"]
