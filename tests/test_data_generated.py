@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from engine.data import Dataset, build, load
+from engine.data.phrases import window_index
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 pytestmark = pytest.mark.usefixtures("shared_data_cache")
@@ -54,12 +55,28 @@ def test_gm_notes_is_split_by_instrument_and_deterministic() -> None:
     assert again.manifest.fingerprint == first.manifest.fingerprint
 
 
-def test_gm_phrases_windows_never_straddle_splits() -> None:
+def test_gm_phrases_rows_are_phrases_split_whole() -> None:
     ds = load("gm-phrases", tiny=True, progress=False)
     rate = ds.meta["sample_rate"]
-    assert ds["audio"].shape[1] == rate // 2 and len(ds.classes["instrument"]) == 13
-    _assert_disjoint(_groups(ds, "phrase"))
+    assert rate == 44100 and ds["audio"].shape == (39, rate)  # 13 instruments x 3 phrases, 1 s
+    assert len(ds.classes["instrument"]) == 13
+    train, test = (set(ds.split(s).indices.tolist()) for s in ("train", "test"))
+    assert not train & test and len(train | test) == len(ds)
     assert set(np.asarray(ds["instrument"]).tolist()) == set(range(13))
+    assert "sf-test" not in ds.splits  # one soundfont in tiny: nothing to hold out
+
+
+def test_window_index_slides_and_skips_silence() -> None:
+    rows = np.zeros((2, 1000), dtype=np.int16)
+    rows[0, :500] = 10000  # loud first half
+    rows[1] = 10000
+    idx = window_index(rows, window=200, stride=100)
+    starts = {r: idx[idx[:, 0] == r, 1].tolist() for r in (0, 1)}
+    assert starts[1] == list(range(0, 801, 100))  # every window of a loud row
+    # a window is kept while its RMS is above -50 dBFS: up to 400 (100 loud samples of 200)
+    assert starts[0] == [0, 100, 200, 300, 400]
+    loud = window_index(rows.astype(np.float32) / 32768, window=200, stride=100)
+    assert loud.tolist() == idx.tolist()  # float rows in [-1, 1] read the same
 
 
 def test_instruments_clipart_has_13_classes_and_notes_substitutes() -> None:
