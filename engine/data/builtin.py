@@ -21,6 +21,7 @@ def builtin_datasets() -> list[DatasetBuilder]:
     from .olivetti import OlivettiBuilder
     from .pairings import MnistDigits1to1Builder, MnistFsddBuilder
     from .phrases import GmPhrasesBuilder
+    from .recordings import InstrumentRecordingsBuilder
     from .tts import TtsDigitsBuilder
     from .voices import VoicesBuilder
 
@@ -33,6 +34,7 @@ def builtin_datasets() -> list[DatasetBuilder]:
         GmNotesBuilder(),
         GmPhrasesBuilder(),
         ClipartBuilder(),
+        InstrumentRecordingsBuilder(),
         MnistFsddBuilder(),
         MnistDigits1to1Builder(),
         NsynthBuilder(),
