@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_clip", "resample_int16", "to_int16", "trim_silence"]
+__all__ = ["frame_autocorrelation", "load_clip", "resample_int16", "to_int16", "trim_silence"]
 
 
 def load_clip(path: Path, sample_rate: int) -> np.ndarray:
@@ -63,3 +63,35 @@ def resample_int16(clip: np.ndarray, source_rate: int, target_rate: int) -> np.n
     y = resample_poly(np.asarray(clip, dtype=np.float32) / 32768.0, target_rate // g,
                       source_rate // g)
     return to_int16(y)
+
+
+def frame_autocorrelation(clip: np.ndarray, frame: int, hop: int, *, loud: float,
+                          floor: float = 0.0, centre: bool = False,
+                          normalise: bool = False) -> np.ndarray:
+    """Autocorrelation (lags ``0 .. frame-1``) of every loud Hann-windowed frame of a clip.
+
+    The common core of the plain pitch trackers here (a voice's median F0, a
+    speech check's voicing): frames whose RMS exceeds ``max(loud * loudest,
+    floor)`` are kept, optionally centred, windowed, and autocorrelated through
+    a zero-padded FFT. With ``normalise`` each row is divided by its lag-0 value
+    and by the window's own autocorrelation (Boersma 1993), so a periodic
+    frame peaks near 1 at any lag instead of being shrunk by the taper.
+    Returns shape ``(loud frames, frame)``; no rows when the clip is shorter
+    than a frame or nothing is loud.
+    """
+    x = np.asarray(clip, dtype=np.float64)
+    if len(x) < frame:
+        return np.zeros((0, frame))
+    frames = np.lib.stride_tricks.sliding_window_view(x, frame)[::hop]
+    rms = np.sqrt(np.mean(frames ** 2, axis=1))
+    frames = frames[rms > max(loud * rms.max(), floor)]
+    window = np.hanning(frame)
+    if centre:
+        frames = frames - frames.mean(1, keepdims=True)
+    frames = frames * window
+    spec = np.fft.rfft(frames, 2 * frame, axis=1)
+    ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, :frame]
+    if normalise and len(ac):
+        w_ac = np.fft.irfft(np.abs(np.fft.rfft(window, 2 * frame)) ** 2)[:frame]
+        ac = ac / (ac[:, :1] + 1e-12) / (w_ac / w_ac[0] + 1e-3)
+    return np.asarray(ac)

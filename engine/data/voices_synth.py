@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import DataError
-from .audio import load_clip, trim_silence
+from .audio import frame_autocorrelation, load_clip, trim_silence
 from .voices_table import Voice
 
 __all__ = ["PROSODY_GRID", "SAMPLE_RATE", "Jitter", "apply_jitter", "draw_jitter", "median_f0",
@@ -113,15 +113,9 @@ def median_f0(clip: np.ndarray) -> float:
     A plain autocorrelation pitch per 40 ms frame is enough to put a voice on
     the right side of 160 Hz, and needs neither librosa's start-up nor numba.
     """
-    x = np.asarray(clip, dtype=np.float64)
-    frame, hop = 640, 160
-    if len(x) < frame:
+    ac = frame_autocorrelation(clip, 640, 160, loud=0.3)
+    if len(ac) == 0:
         return float("nan")
-    frames = np.lib.stride_tricks.sliding_window_view(x, frame)[::hop]
-    rms = np.sqrt(np.mean(frames ** 2, axis=1))
-    frames = frames[rms > 0.3 * rms.max()] * np.hanning(frame)
-    spec = np.fft.rfft(frames, 2 * frame, axis=1)
-    ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, :frame]
     lo, hi = SAMPLE_RATE // 400, SAMPLE_RATE // 60
     lags = lo + np.argmax(ac[:, lo:hi], axis=1)
     voiced = ac[np.arange(len(ac)), lags] > 0.25 * ac[:, 0]

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import Audio, MediaError
+from engine.data.audio import frame_autocorrelation
 
 __all__ = ["MIN_VOICED_SECONDS", "SAMPLE_RATE", "check_speech", "speech_of", "synthesise",
            "voicing"]
@@ -40,23 +41,10 @@ _FRAME, _HOP = 640, 160  # 40 ms frames every 10 ms
 def voicing(wave: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[float, float]:
     """(voiced seconds, loud seconds): frames with a steady pitch peak at 60-400 Hz, and all
     frames within 26 dB of the loudest."""
-    x = np.asarray(wave, dtype=np.float64)
-    if len(x) < _FRAME:
+    ac = frame_autocorrelation(wave, _FRAME, _HOP, loud=0.05, floor=1e-5, centre=True,
+                               normalise=True)
+    if len(ac) == 0:
         return 0.0, 0.0
-    frames = np.lib.stride_tricks.sliding_window_view(x, _FRAME)[::_HOP]
-    rms = np.sqrt(np.mean(frames ** 2, axis=1))
-    loud = rms > max(0.05 * rms.max(), 1e-5)
-    frames = frames[loud]
-    if len(frames) == 0:
-        return 0.0, 0.0
-    window = np.hanning(_FRAME)
-    frames = (frames - frames.mean(1, keepdims=True)) * window
-    spec = np.fft.rfft(frames, 2 * _FRAME, axis=1)
-    ac = np.fft.irfft(np.abs(spec) ** 2, axis=1)[:, :_FRAME]
-    # Divided by the window's own autocorrelation (Boersma 1993), so the peak of a
-    # periodic frame is near 1 at every lag, not shrunk by the window's taper.
-    w_ac = np.fft.irfft(np.abs(np.fft.rfft(window, 2 * _FRAME)) ** 2)[:_FRAME]
-    ac = ac / (ac[:, :1] + 1e-12) / (w_ac / w_ac[0] + 1e-3)
     lo, hi = rate // 400, rate // 60
     span = ac[:, lo - 1:hi + 2]
     inner = span[:, 1:-1]
@@ -72,7 +60,7 @@ def voicing(wave: np.ndarray, rate: int = SAMPLE_RATE) -> tuple[float, float]:
     # Voice has a pitch that moves smoothly: a frame counts when its neighbour's pitch
     # peak is within 8% of its own (noise's chance peaks land at unrelated lags).
     steady = has[1:] & has[:-1] & (np.abs(lag[1:] - lag[:-1]) <= 0.08 * lag[1:])
-    return float(steady.sum() * _HOP / rate), float(len(frames) * _HOP / rate)
+    return float(steady.sum() * _HOP / rate), float(len(ac) * _HOP / rate)
 
 
 def check_speech(wave: np.ndarray, rate: int = SAMPLE_RATE) -> None:
