@@ -119,7 +119,7 @@ def train_sound(folder: str | Path, *, split: str = "train", test_splits: tuple[
             optimizer.step()
             schedule.step()
             step += 1
-            running = 0.95 * running + 0.05 * float(loss) if step > 1 else float(loss)
+            running = 0.95 * running + 0.05 * loss.item() if step > 1 else loss.item()
             bar.update(1)
             bar.set_postfix(loss=f"{running:.3f}")
     bar.close()
@@ -189,7 +189,7 @@ def train_gamma(folder: str | Path, *, epochs: int | None = None, width: int | N
             optimizer.step()
             schedule.step()
             step += 1
-            running = 0.95 * running + 0.05 * float(loss) if step > 1 else float(loss)
+            running = 0.95 * running + 0.05 * loss.item() if step > 1 else loss.item()
             bar.update(1)
             bar.set_postfix(loss=f"{running:.3f}")
     bar.close()

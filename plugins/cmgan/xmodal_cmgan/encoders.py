@@ -55,6 +55,7 @@ class SoundClassifier(nn.Module):
     def __init__(self, classes: int = 13, width: int = 16, n_mels: int = 128, frames: int = 44,
                  hidden: int = 256, dropout: tuple[float, float] = (0.3, 0.2)) -> None:
         super().__init__()
+        self.classes, self.width, self.hidden = classes, width, hidden
         self.register_buffer("mean", torch.zeros(1, 1, n_mels, 1))
         self.register_buffer("std", torch.ones(1, 1, n_mels, 1))
         chans = [1, width, 2 * width, 4 * width, 4 * width]

@@ -8,8 +8,9 @@ distinct shapes, so training adds a fresh random augmentation to every batch
 (:func:`augment`): a random affine map (rotation, scale, shift, a little
 shear), a mirror, brightness / contrast / saturation jitter, a random hue
 rotation of the colours for a fraction of the pictures, occasional greyscale
-and a little noise. Areas the affine map uncovers are filled with the
-picture's own corner colour (its background).
+an outline rendering (:func:`sketch`) for a fraction of them, and a little
+noise. Areas the affine map uncovers are filled with the picture's own corner
+colour (its background).
 """
 
 from __future__ import annotations
@@ -74,8 +75,24 @@ def _hue_rotation(angle: torch.Tensor) -> torch.Tensor:
                         torch.stack([b, c, a], -1)], -2)
 
 
+def sketch(x: torch.Tensor) -> torch.Tensor:
+    """Line drawings of pictures ``[B, 3, H, W]`` in [0, 1]: dark edges on white.
+
+    Some test drawings are outlines (a line-art saxophone or trumpet) while
+    the training drawings of the class are filled; edges keep the shape and
+    drop the fill, so Gamma learns shapes that survive either style.
+    """
+    grey = x.mean(dim=1, keepdim=True)
+    kx = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])[None, None]
+    gx = F.conv2d(F.pad(grey, (1, 1, 1, 1), mode="replicate"), kx)
+    gy = F.conv2d(F.pad(grey, (1, 1, 1, 1), mode="replicate"), kx.transpose(2, 3))
+    edges = (gx**2 + gy**2).sqrt()
+    scale = edges.flatten(1).quantile(0.98, dim=1).clamp_min(1e-3)[:, None, None, None]
+    return (1 - (edges / scale).clamp(0, 1)).expand_as(x)
+
+
 def augment(x: torch.Tensor, generator: torch.Generator, *, strength: float = 1.0,
-            hue_p: float = 0.2) -> torch.Tensor:
+            hue_p: float = 0.2, sketch_p: float = 0.15) -> torch.Tensor:
     """A random augmentation of every picture of ``x`` ``[B, 3, H, W]`` in [-1, 1].
 
     ``strength`` scales the geometric and photometric ranges (0: identity).
@@ -89,7 +106,7 @@ def augment(x: torch.Tensor, generator: torch.Generator, *, strength: float = 1.
         return lo + (hi - lo) * torch.rand(n, generator=generator)
 
     s = strength
-    angle = u(-15 * s, 15 * s) * math.pi / 180
+    angle = u(-30 * s, 30 * s) * math.pi / 180
     scale = torch.exp(u(-0.15 * s, 0.15 * s))
     shear = u(-0.1 * s, 0.1 * s)
     tx, ty = u(-0.12 * s, 0.12 * s), u(-0.12 * s, 0.12 * s)
@@ -115,6 +132,8 @@ def augment(x: torch.Tensor, generator: torch.Generator, *, strength: float = 1.
     rotate = torch.rand(b, generator=generator) < hue_p
     hue = torch.where(rotate, u(-40 * s, 40 * s) * math.pi / 180, torch.zeros(b))
     y = torch.einsum("bij,bjhw->bihw", _hue_rotation(hue), y)
+    lines = (torch.rand(b, generator=generator) < sketch_p * s)[:, None, None, None]
+    y = torch.where(lines, sketch(y.clamp(0, 1)), y)
     to_grey = (torch.rand(b, generator=generator) < 0.05 * s)[:, None, None, None]
     y = torch.where(to_grey, y.mean(dim=1, keepdim=True).expand_as(y), y)
     y = y + 0.02 * s * torch.randn(y.shape, generator=generator)

@@ -1,0 +1,55 @@
+"""Tiny training runs of S2I-C, S2I-N and S2I-A through the engine's recipe checker."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import torch
+from xmodal_cmgan.classifier_train import train_gamma, train_sound
+from xmodal_cmgan.networks import S2IDiscriminator, S2IGenerator
+from xmodal_cmgan.recipe import s2i_step
+
+from engine.train.testing import check_recipe
+
+
+@pytest.fixture(scope="module")
+def frozen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Tiny, barely trained frozen nets (a few steps): what the recipe reads, not what it judges."""
+    root = tmp_path_factory.mktemp("frozen")
+    train_sound(root / "sound", tiny=True, max_steps=2, progress=False, width=2, hidden=8)
+    train_gamma(root / "gamma", tiny=True, max_steps=2, progress=False, width=2, hidden=8)
+    return {"sound_classifier": str(root / "sound"), "gamma": str(root / "gamma")}
+
+
+@pytest.mark.parametrize("variant", [{}, {"wrong_pairs": False}, {"encoder": "autoencoder"}],
+                         ids=["s2i-c", "s2i-n", "s2i-a"])
+def test_tiny_run_passes_the_recipe_checker(tmp_path: Path, frozen: dict[str, str],
+                                            variant: dict[str, object]) -> None:
+    result = check_recipe("cmgan", tmp_path / "run", **frozen, **variant)
+    for key in ("s2i_accuracy", "s2i_accuracy_train", "gamma_real_accuracy"):
+        assert key in result.metrics and 0.0 <= result.metrics[key] <= 1.0
+    assert all(math.isfinite(v) for v in result.metrics.values())
+    assert ("sound_test_accuracy" in result.metrics) == ("encoder" not in variant)
+    log = (tmp_path / "run" / "log.jsonl").read_text()
+    assert ("s_wrong" in log) == bool(variant.get("wrong_pairs", True))
+
+
+def test_s2i_n_never_scores_wrong_pairs() -> None:
+    g, d = S2IGenerator(128, 2), S2IDiscriminator(128, 2)
+    calls: list[int] = []
+    d.register_forward_hook(lambda *_: calls.append(1))
+    opts = {"gen": torch.optim.Adam(g.parameters()), "disc": torch.optim.Adam(d.parameters())}
+
+    def optimize(name: str, loss: torch.Tensor) -> None:
+        opts[name].zero_grad()
+        loss.backward()
+        opts[name].step()
+
+    c, x = torch.randn(4, 128), torch.rand(4, 3, 64, 64) * 2 - 1
+    out = s2i_step(g, d, optimize, c, x, None, torch.randn(4, 100))
+    assert len(calls) == 3 and "s_wrong" not in out  # real, fake (D step), fake (G step)
+    calls.clear()
+    out = s2i_step(g, d, optimize, c, x, x.flip(0), torch.randn(4, 100))
+    assert len(calls) == 4 and "s_wrong" in out
