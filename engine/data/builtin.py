@@ -18,6 +18,7 @@ def builtin_datasets() -> list[DatasetBuilder]:
     from .gmnotes import GmNotesBuilder
     from .layouts import NsynthBuilder, SpeechCommandsBuilder, VggFaceBuilder, VoxCeleb1Builder
     from .mnist import MnistBuilder
+    from .objects import ObjectPicturesBuilder, ObjectSoundsBuilder
     from .olivetti import OlivettiBuilder
     from .pairings import MnistDigits1to1Builder, MnistFsddBuilder
     from .phrases import GmPhrasesBuilder
@@ -35,6 +36,8 @@ def builtin_datasets() -> list[DatasetBuilder]:
         GmPhrasesBuilder(),
         ClipartBuilder(),
         InstrumentRecordingsBuilder(),
+        ObjectSoundsBuilder(),
+        ObjectPicturesBuilder(),
         MnistFsddBuilder(),
         MnistDigits1to1Builder(),
         NsynthBuilder(),

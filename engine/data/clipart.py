@@ -37,8 +37,8 @@ from .cards import DatasetCard
 from .debian_media import media_file, open_picture
 from .splits import stratified_split
 
-__all__ = ["DRAWINGS", "SUBSTITUTE_OF", "ClipartBuilder", "Drawing", "find_openclipart",
-           "test_drawings"]
+__all__ = ["DRAWINGS", "SUBSTITUTE_OF", "ClipartBuilder", "Drawing", "augment", "cutout",
+           "find_openclipart", "held_out", "test_drawings"]
 
 #: Drawings are shrunk to this once, so that each augmentation works on a small image.
 WORKING_SIZE = 256
@@ -96,13 +96,18 @@ def find_openclipart() -> Path:
     return media_file(_OC + "oboe_ganson.png").parents[2]
 
 
-def _cutout(ref: str) -> Any:
-    """The drawing as RGBA, white paper made transparent, cropped to the ink."""
+def cutout(ref: str, *, paper: bool = True) -> Any:
+    """The drawing as RGBA cropped to the ink; with ``paper``, white paper made transparent.
+
+    Photos (``paper=False``) keep their white pixels: clearing them would punch
+    holes in a white sheep.
+    """
     from PIL import Image as PILImage
 
     rgba = np.array(open_picture(ref))
-    white = (rgba[..., :3].min(axis=-1) > 235)
-    rgba[..., 3] = np.where(white, 0, rgba[..., 3])
+    if paper:
+        white = (rgba[..., :3].min(axis=-1) > 235)
+        rgba[..., 3] = np.where(white, 0, rgba[..., 3])
     ys, xs = np.nonzero(rgba[..., 3] > 16)
     if len(xs) == 0:
         raise DataError(f"{ref}: drawing is empty")
@@ -111,18 +116,18 @@ def _cutout(ref: str) -> Any:
     return out
 
 
+def held_out(files: tuple[str, ...], rng: np.random.Generator) -> tuple[str, ...]:
+    """The drawings of one class kept for test: a quarter, at least one; none of a single one."""
+    if len(files) < 2:
+        return ()
+    k = max(1, round(TEST_DRAWING_SHARE * len(files)))
+    return tuple(sorted(rng.choice(list(files), size=k, replace=False).tolist()))
+
+
 def test_drawings(rng: np.random.Generator) -> dict[str, tuple[str, ...]]:
     """The drawings each class holds out for test (none for a class with one drawing)."""
-    held: dict[str, tuple[str, ...]] = {}
-    for name, drawing in DRAWINGS.items():
-        if name in SUBSTITUTE_OF:
-            continue
-        n = len(drawing.files)
-        if n < 2:
-            held[name] = ()
-            continue
-        k = max(1, round(TEST_DRAWING_SHARE * n))
-        held[name] = tuple(sorted(rng.choice(drawing.files, size=k, replace=False).tolist()))
+    held = {name: held_out(drawing.files, rng) for name, drawing in DRAWINGS.items()
+            if name not in SUBSTITUTE_OF}
     for name, source in SUBSTITUTE_OF.items():
         held[name] = held[source]
     return {name: held[name] for name in DRAWINGS}
@@ -213,7 +218,7 @@ class ClipartBuilder(DatasetBuilder):
             if path not in recorded:
                 recorded.add(path)
                 ctx.record_input(path, f"drawing source {f.split(':')[0]}")
-            cutouts[f] = _cutout(f)
+            cutouts[f] = cutout(f)
         held = test_drawings(ctx.rng("test-drawings"))
         images, labels, drawing_ids, is_test = [], [], [], []
         for c, name in enumerate(ctx.progress(classes, desc="augment", unit="class")):
