@@ -1,4 +1,4 @@
-"""pix2pix pieces: U-Net and PatchGAN shapes, the skip connections, the losses, feature maps, the GAN1 D weight."""
+"""pix2pix pieces: U-Net and PatchGAN shapes, skip connections, losses, feature maps."""
 
 from __future__ import annotations
 
