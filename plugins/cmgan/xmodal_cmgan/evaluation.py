@@ -28,7 +28,7 @@ from .encoders import ImageClassifier
 from .features import WindowedLms
 from .images import clipart_pictures, to_signed
 
-__all__ = ["evaluate_pipeline", "generate", "real_recordings", "s2i_scores"]
+__all__ = ["evaluate_pipeline", "generate", "pixel_spread", "real_recordings", "s2i_scores"]
 
 _EVAL_SEED = 1234
 
@@ -57,6 +57,17 @@ def s2i_scores(pipeline: Any, gamma: ImageClassifier, table: WindowedLms,
     encoding = encode(pipeline.encoder.net, table.lms)
     pictures = generate(pipeline, encoding, seed)
     return predict(gamma, pictures), pictures
+
+
+def pixel_spread(pictures: torch.Tensor, labels: np.ndarray) -> float:
+    """Mean over classes of the per-pixel standard deviation among a class's pictures ([-1, 1]).
+
+    A generator that draws one picture per class (mode collapse) scores near 0
+    however well Gamma classifies it; real augmented drawings set the scale.
+    """
+    spreads = [float(pictures[torch.from_numpy(labels == k)].float().std(dim=0).mean())
+               for k in np.unique(labels) if (labels == k).sum() > 1]
+    return float(np.mean(spreads)) if spreads else float("nan")
 
 
 def real_recordings(pipeline: Any, gamma: ImageClassifier, classes: list[str]) -> dict[str, float]:
@@ -114,8 +125,8 @@ def evaluate_pipeline(pipeline: Any, gamma: ImageClassifier, split: str, *, tiny
         return {"s2i_accuracy": float((pred == table.instrument).mean())}
     table = windows_for(split, tiny=tiny, progress=progress)
     classes = table.classes
-    pred, _ = s2i_scores(pipeline, gamma, table)
-    metrics: dict[str, float] = {}
+    pred, made = s2i_scores(pipeline, gamma, table)
+    metrics: dict[str, float] = {"s2i_pixel_spread": pixel_spread(made, table.instrument)}
     acc = accuracy(pred, table.instrument, classes)
     metrics["s2i_accuracy"] = acc.pop("accuracy")
     metrics.update({f"s2i_{k}": v for k, v in acc.items()})
@@ -128,6 +139,7 @@ def evaluate_pipeline(pipeline: Any, gamma: ImageClassifier, split: str, *, tiny
     gamma_acc = accuracy(predict(gamma, pictures.image, transform=to_signed), pictures.instrument,
                          pictures.classes)
     metrics["gamma_real_accuracy"] = gamma_acc.pop("accuracy")
+    metrics["real_pixel_spread"] = pixel_spread(to_signed(pictures.image), pictures.instrument)
     metrics.update({f"gamma_real_{k}": v for k, v in gamma_acc.items()})
     net = pipeline.encoder.net
     if hasattr(net, "fc3"):

@@ -51,7 +51,7 @@ class CmganArchitecture(BaseModel):
     sound_width: int = Field(default=16, ge=1, description="sound classifier width (conv channels w..4w)")
     sound_hidden: int = Field(default=256, ge=1, description="sound classifier FC1 width")
     ae_channels: int = Field(default=8, ge=1, description="S2I-A autoencoder channels of stacks 1-3")
-    g_width: int = Field(default=24, ge=1, description="generator width w: 8w ... w channels (GAN-CLS 64)")
+    g_width: int = Field(default=16, ge=1, description="generator width w: 8w ... w channels (GAN-CLS 64)")
     z_dim: int = Field(default=Z_DIM, ge=1, description="noise size |z| (GAN-CLS: 100)")
     proj_dim: int = Field(default=PROJECTION_DIM, ge=1, description="phi(A) size (paper: 64)")
 
