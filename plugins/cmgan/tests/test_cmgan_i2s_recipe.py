@@ -72,3 +72,11 @@ def test_wrong_partners_come_from_other_classes() -> None:
     assert (torch.from_numpy(recipe.train_windows.instrument)[other] != labels).all()
     real = recipe.real_lms(torch.arange(4))
     assert real.shape == (4, 1, 128, 34)
+
+
+def test_demo_inputs_are_test_pictures_of_the_demo_instruments() -> None:
+    inputs = I2SPipeline.demo_inputs()
+    assert [name for name, _ in inputs] == [f"{n}-drawing" for n in I2SPipeline.DEMO_INSTRUMENTS]
+    for _, picture in inputs:
+        assert isinstance(picture, engine.Image) and picture.data.shape == (3, 64, 64)
+        assert float(picture.data.std()) > 0.01  # a drawing, not a blank canvas

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .i2s_recipe import I2SConfig
 
 __all__ = ["BUNDLED_OVERRIDES", "BUNDLED_PRESET", "PAPER_METRICS", "TASK", "bundled_card",
-           "card_for", "write_bundled_card"]
+           "card_for", "run_section", "write_bundled_card"]
 
 #: What cmgan-i2s translates (the catalogue registers the same task).
 TASK = "image -> audio"
@@ -124,6 +124,30 @@ def card_for(config: I2SConfig, metrics: Mapping[str, Any]) -> CardInfo:
     )
 
 
+def run_section(run: Path, judge_seconds: float | None = None) -> str:
+    """What a training run's ``log.jsonl`` says: time, steps, the best step and the curve."""
+    from engine.train.runlog import read_log
+
+    records = read_log(run / "log.jsonl")
+    end = next((r for r in reversed(records) if r.get("event") == "end"), None)
+    if end is None:
+        return "The run did not finish."
+    evals = [(int(r["step"]), float(r["metrics"].get("i2s_accuracy", float("nan"))))
+             for r in records if r.get("event") == "eval" and r.get("split") == "val"]
+    curve = ", ".join(f"{step}: {100 * acc:.1f}%" for step, acc in evals)
+    best = end.get("best") or {}
+    lines = [
+        f"- GAN: {end['step']} steps in {float(end['elapsed']) / 60:.1f} min on one CPU thread "
+        f"(2-core machine, shared), best step {best.get('step', '?')} by `i2s_accuracy` on "
+        "training pictures.",
+        f"- `i2s_accuracy` on training pictures per evaluation (step: accuracy): {curve}.",
+    ]
+    if judge_seconds is not None:
+        lines.append(f"- Judge (sound classifier, 6 epochs): {judge_seconds / 60:.1f} min, log-mel "
+                     "windows computed on the way included.")
+    return "\n".join(lines)
+
+
 def bundled_card(folder: Path) -> CardInfo:
     """The card of the bundled model in ``folder`` (config: the bundled preset's)."""
     from engine.train.runfile import train_command
@@ -141,13 +165,22 @@ def bundled_card(folder: Path) -> CardInfo:
     return info
 
 
-def write_bundled_card(folder: Path | None = None) -> Path:
-    """Render the bundled model's README.md again (weights and config stay untouched)."""
+def write_bundled_card(folder: Path | None = None, run: Path | None = None) -> Path:
+    """Render the bundled model's README.md again (weights and config stay untouched).
+
+    With ``run`` (the training run that was bundled) its "Training run" section is
+    written afresh; otherwise the folder's current one is kept.
+    """
     from engine.fileio import atomic_write_text
 
     from . import WEIGHTS
 
     folder = folder or WEIGHTS["cmgan-i2s"]
+    info = bundled_card(folder)
+    if run is not None:
+        judge = json.loads((folder / "judge.json").read_text(encoding="utf-8"))
+        seconds = judge.get("metrics", {}).get("train_seconds")
+        info.sections["Training run"] = run_section(run, float(seconds) if seconds else None)
     readme = folder / "README.md"
-    atomic_write_text(readme, render_folder_card(folder, bundled_card(folder), task=TASK))
+    atomic_write_text(readme, render_folder_card(folder, info, task=TASK))
     return readme

@@ -107,7 +107,7 @@ def bundle_cmd(run: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("config.json", "model.safetensors", "metrics.json"):
         shutil.copy2(model / name, folder / name)
-    click.echo(str(write_bundled_card(folder)))
+    click.echo(str(write_bundled_card(folder, run=run)))
 
 
 @click.command("i2s-card")
