@@ -37,7 +37,7 @@ __all__ = ["accuracy", "predict", "train_gamma", "train_sound"]
 
 #: Defaults of the bundled sound classifier and Gamma.
 SOUND_DEFAULTS: dict[str, Any] = {"epochs": 6, "width": 16, "hidden": 256, "batch": 64, "lr": 1e-3}
-GAMMA_DEFAULTS: dict[str, Any] = {"epochs": 30, "width": 16, "hidden": 256, "batch": 64, "lr": 1e-3}
+GAMMA_DEFAULTS: dict[str, Any] = {"epochs": 40, "width": 16, "hidden": 256, "batch": 64, "lr": 1e-3}
 
 
 def predict(model: torch.nn.Module, x: np.ndarray | torch.Tensor, batch: int = 512,
