@@ -83,3 +83,15 @@ def test_instruments_are_sound(metrics: dict[str, float]) -> None:
     assert metrics["judge_accuracy_real"] >= 0.5
     assert metrics["topk_overlap_1_chance"] == pytest.approx(1 / 51, abs=1e-3)
     assert metrics["nn_match_chance"] < 0.05
+
+
+def test_demo_inputs_are_held_out_clips_of_each_group() -> None:
+    import engine
+    from xmodal_sound2image.pipeline import Sound2ImagePipeline
+
+    inputs = Sound2ImagePipeline.demo_inputs()
+    assert len(inputs) == 3
+    model = engine.load("sound2image")
+    for name, audio in inputs:
+        assert audio.sample_rate == 22050 and audio.num_samples == 22050, name
+        assert tuple(model.translate(audio).data.shape) == (3, 64, 64)
