@@ -32,10 +32,11 @@ pytestmark = [
 #: Acceptance bars: (metric, lowest allowed value), and (metric, baseline, smallest ratio).
 FLOORS = {"nn_match_after": 0.253, "nn_match_before": 0.163, "independent_accuracy": 0.5}
 RATIOS = {"topk_overlap_1": ("topk_overlap_1_shuffled", 2.0)}
-#: Bars the bundled model does not meet yet (see docs/results/sound2image.md).
-KNOWN_MISSES: frozenset[str] = frozenset()
+#: Bars the bundled model does not meet yet (see docs/results/sound2image.md): measured
+#: independent_accuracy 0.305 (digits 0.668, instruments 0.211, animals 0.175) against the goal 0.5.
+KNOWN_MISSES: frozenset[str] = frozenset({"independent_accuracy"})
 #: How far a known miss may go: the bundled model's level, a little below (no regression).
-MISS_FLOORS: dict[str, float] = {}
+MISS_FLOORS: dict[str, float] = {"independent_accuracy": 0.29}
 
 
 def missed_bars(metrics: dict[str, float]) -> list[str]:
