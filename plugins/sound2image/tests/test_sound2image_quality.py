@@ -87,8 +87,9 @@ def test_instruments_are_sound(metrics: dict[str, float]) -> None:
 
 
 def test_demo_inputs_are_held_out_clips_of_each_group() -> None:
-    import engine
     from xmodal_sound2image.pipeline import Sound2ImagePipeline
+
+    import engine
 
     inputs = Sound2ImagePipeline.demo_inputs()
     assert len(inputs) == 3
