@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from pydantic import BaseModel, Field
 
-from engine import Image, Pipeline, PipelineConfig
+from engine import Image, MediaError, Pipeline, PipelineConfig
 from engine.assemble import assemble_pipeline
 from engine.interfaces import Encoder, MediaKind, Translator
 
@@ -44,6 +44,26 @@ class I2SArchitecture(BaseModel):
     griffin_lim_iterations: int = Field(GRIFFIN_LIM_ITERATIONS, ge=1)
 
 
+#: Below this correlation of horizontally adjacent pixels a picture holds no shapes at all.
+NOISE_CORRELATION = 0.2
+
+
+def _check_not_noise(image: Image) -> None:
+    """Refuse a picture of random pixels: it shows no instrument, so no sound can be said of it.
+
+    Any drawing or photo has neighbouring pixels that mostly agree (correlation
+    near 1); independent random pixels do not (near 0).
+    """
+    grey = image.to_mode("L").data[0].double()
+    if grey.shape[1] < 2 or float(grey.std()) == 0.0:
+        return
+    left, right = grey[:, :-1].flatten(), grey[:, 1:].flatten()
+    corr = float(torch.corrcoef(torch.stack([left, right]))[0, 1])
+    if corr < NOISE_CORRELATION:
+        raise MediaError("the picture looks like random noise (no shapes in it): cmgan-i2s "
+                         "needs a picture of an instrument")
+
+
 def noise(n: int, z_dim: int, seed: int) -> torch.Tensor:
     """``[n, z_dim]`` standard normal noise from ``seed``; row i does not depend on ``n``."""
     gen = torch.Generator().manual_seed(int(seed))
@@ -64,6 +84,7 @@ class GammaPictureEncoder(Encoder):
 
     def prepare(self, media: Any, **options: Any) -> torch.Tensor:
         image = media if isinstance(media, Image) else Image.load(media)
+        _check_not_noise(image)
         return image.to_mode("RGB").resize((self.size, self.size)).data * 2.0 - 1.0
 
     def forward(self, batch: torch.Tensor) -> torch.Tensor:
