@@ -47,7 +47,7 @@ def server() -> Iterator[Server]:
 def page(server: Server) -> Iterator[Any]:
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        tab = browser.new_page(viewport={"width": 1000, "height": 760})
+        tab = browser.new_page(viewport={"width": 1500, "height": 760})
         tab.goto(server.url)
         tab.locator("#chain-tab, .tabs").first.wait_for(timeout=WAIT_MS)
         yield tab

@@ -73,11 +73,19 @@ def served_model_names(models: list[str] | None = None) -> list[str]:
             if spec.weights is not None and spec.plugin != "engine"]
 
 
+#: Chains the chain tab lists first when their models are served: the ones the README and the
+#: demo show. Without them the first chain would be whichever pair sorts first, and that
+#: changes every time a plugin is installed.
+FEATURED_CHAINS = ("aivae+face2nsynth", "face2nsynth+aivae", "voice2face+face2nsynth")
+
+
 def chain_names(pipelines: dict[str, Pipeline]) -> list[str]:
-    """Every two-model chain of ``pipelines`` whose kinds fit, those starting with audio first."""
+    """Every two-model chain of ``pipelines`` whose kinds fit: featured ones, then audio-first."""
     pairs = [f"{a}+{b}" for a, first in pipelines.items() for b, second in pipelines.items()
              if a != b and first.output_kind == second.input_kind]
-    return sorted(pairs, key=lambda name: (pipelines[name.split("+")[0]].input_kind != "audio", name))
+    return sorted(pairs, key=lambda name: (
+        FEATURED_CHAINS.index(name) if name in FEATURED_CHAINS else len(FEATURED_CHAINS),
+        pipelines[name.split("+")[0]].input_kind != "audio", name))
 
 
 def chain_presets(chain: Chain) -> dict[str, Any]:
