@@ -20,6 +20,7 @@ top of the data set's own (see :mod:`xmodal_cmgan.images`) and is tested on
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,48 @@ def _cosine(optimizer: torch.optim.Optimizer, total: int) -> torch.optim.lr_sche
         optimizer, lambda step: 0.5 * (1 + np.cos(np.pi * min(step, total) / max(total, 1))))
 
 
+def _fit(model: SoundClassifier | ImageClassifier, inputs: torch.Tensor, labels: torch.Tensor,
+         batch_input: Callable[[torch.Tensor], torch.Tensor], *, c: dict[str, Any],
+         rng: np.random.Generator, max_steps: int | None, name: str, progress: bool) -> int:
+    """The training loop both classifiers share; returns the number of steps taken.
+
+    Adam at ``c["lr"]`` with a cosine-decayed rate over ``c["epochs"]`` epochs of
+    ``c["batch"]`` rows (at most ``max_steps`` steps), each epoch in the order of a
+    fresh ``rng`` permutation; ``batch_input`` turns a batch of ``inputs`` rows into
+    the model's input (where augmentation draws its own randomness). The loss is
+    cross-entropy plus :func:`~xmodal_cmgan.encoders.fc_l2_penalty`.
+    """
+    from tqdm.auto import tqdm
+
+    optimizer = torch.optim.Adam(model.parameters(), lr=float(c["lr"]))
+    per_epoch = int(np.ceil(len(labels) / int(c["batch"])))
+    total = per_epoch * int(c["epochs"])
+    if max_steps is not None:
+        total = min(total, max_steps)
+    schedule = _cosine(optimizer, total)
+    model.train()
+    bar = tqdm(total=total, desc=f"cmgan: {name}", unit="step", disable=not progress)
+    step, running = 0, 0.0
+    while step < total:
+        order = rng.permutation(len(labels))
+        for start in range(0, len(order), int(c["batch"])):
+            if step >= total:
+                break
+            idx = torch.from_numpy(order[start : start + int(c["batch"])])
+            x = batch_input(inputs[idx])
+            loss = F.cross_entropy(model(x), labels[idx]) + fc_l2_penalty(model)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            step += 1
+            running = 0.95 * running + 0.05 * loss.item() if step > 1 else loss.item()
+            bar.update(1)
+            bar.set_postfix(loss=f"{running:.3f}")
+    bar.close()
+    return total
+
+
 def train_sound(folder: str | Path, *, split: str = "train", test_splits: tuple[str, ...] | None = None,
                 epochs: int | None = None, width: int | None = None, hidden: int | None = None,
                 batch: int | None = None, lr: float | None = None, tiny: bool = False,
@@ -81,8 +124,6 @@ def train_sound(folder: str | Path, *, split: str = "train", test_splits: tuple[
     ``test_splits`` defaults to ``test`` for ``train`` and ``sf-test`` for
     ``sf-train``. Returns the saved config's ``metrics`` plus the training time.
     """
-    from tqdm.auto import tqdm
-
     c = {**SOUND_DEFAULTS, **{k: v for k, v in dict(epochs=epochs, width=width, hidden=hidden,
                                                       batch=batch, lr=lr).items() if v is not None}}
     if test_splits is None:
@@ -95,34 +136,8 @@ def train_sound(folder: str | Path, *, split: str = "train", test_splits: tuple[
     stats = lms_stats(train.lms)
     model = SoundClassifier(len(classes), int(c["width"]), *LMS.shape, hidden=int(c["hidden"]))
     model.set_stats(stats.mean, stats.std)
-    optimizer = torch.optim.Adam(model.parameters(), lr=float(c["lr"]))
-    per_epoch = int(np.ceil(len(train) / int(c["batch"])))
-    total = per_epoch * int(c["epochs"])
-    if max_steps is not None:
-        total = min(total, max_steps)
-    schedule = _cosine(optimizer, total)
-    lms = torch.from_numpy(np.asarray(train.lms))
-    labels = torch.from_numpy(train.instrument)
-    model.train()
-    bar = tqdm(total=total, desc=f"cmgan: {name}", unit="step", disable=not progress)
-    step, running = 0, 0.0
-    while step < total:
-        order = rng.permutation(len(train))
-        for start in range(0, len(order), int(c["batch"])):
-            if step >= total:
-                break
-            idx = torch.from_numpy(order[start : start + int(c["batch"])])
-            x = lms[idx].float()
-            loss = F.cross_entropy(model(x), labels[idx]) + fc_l2_penalty(model)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            step += 1
-            running = 0.95 * running + 0.05 * loss.item() if step > 1 else loss.item()
-            bar.update(1)
-            bar.set_postfix(loss=f"{running:.3f}")
-    bar.close()
+    total = _fit(model, torch.from_numpy(np.asarray(train.lms)), torch.from_numpy(train.instrument),
+                 lambda x: x.float(), c=c, rng=rng, max_steps=max_steps, name=name, progress=progress)
     train_seconds = time.perf_counter() - started
     model.eval()
     metrics: dict[str, Any] = {}
@@ -152,8 +167,6 @@ def train_gamma(folder: str | Path, *, epochs: int | None = None, width: int | N
                 tiny: bool = False, seed: int = 0, progress: bool = True, name: str = "gamma",
                 max_steps: int | None = None) -> dict[str, Any]:
     """Train Gamma (:class:`ImageClassifier`) on the clipart ``train`` pictures; save to ``folder``."""
-    from tqdm.auto import tqdm
-
     from .images import augment, clipart_pictures, to_signed
 
     c = {**GAMMA_DEFAULTS, **{k: v for k, v in dict(epochs=epochs, width=width, hidden=hidden,
@@ -165,34 +178,9 @@ def train_gamma(folder: str | Path, *, epochs: int | None = None, width: int | N
     train = clipart_pictures("train", tiny=tiny)
     classes = train.classes
     model = ImageClassifier(len(classes), int(c["width"]), size=train.size, hidden=int(c["hidden"]))
-    optimizer = torch.optim.Adam(model.parameters(), lr=float(c["lr"]))
-    per_epoch = int(np.ceil(len(train) / int(c["batch"])))
-    total = per_epoch * int(c["epochs"])
-    if max_steps is not None:
-        total = min(total, max_steps)
-    schedule = _cosine(optimizer, total)
-    images = torch.from_numpy(np.asarray(train.image))
-    labels = torch.from_numpy(train.instrument)
-    model.train()
-    bar = tqdm(total=total, desc=f"cmgan: {name}", unit="step", disable=not progress)
-    step, running = 0, 0.0
-    while step < total:
-        order = rng.permutation(len(train))
-        for start in range(0, len(order), int(c["batch"])):
-            if step >= total:
-                break
-            idx = torch.from_numpy(order[start : start + int(c["batch"])])
-            x = augment(to_signed(images[idx]), gen)
-            loss = F.cross_entropy(model(x), labels[idx]) + fc_l2_penalty(model)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            step += 1
-            running = 0.95 * running + 0.05 * loss.item() if step > 1 else loss.item()
-            bar.update(1)
-            bar.set_postfix(loss=f"{running:.3f}")
-    bar.close()
+    total = _fit(model, torch.from_numpy(np.asarray(train.image)), torch.from_numpy(train.instrument),
+                 lambda x: augment(to_signed(x), gen), c=c, rng=rng, max_steps=max_steps, name=name,
+                 progress=progress)
     train_seconds = time.perf_counter() - started
     model.eval()
     metrics: dict[str, Any] = {}
