@@ -34,10 +34,10 @@ pytestmark = [
 FLOORS = {"nn_match_after": 0.253, "nn_match_before": 0.163, "independent_accuracy": 0.5}
 RATIOS = {"topk_overlap_1": ("topk_overlap_1_shuffled", 2.0)}
 #: Bars the bundled model does not meet yet (see docs/results/sound2image.md): measured
-#: independent_accuracy 0.305 (digits 0.668, instruments 0.211, animals 0.175) against the goal 0.5.
+#: independent_accuracy 0.346 (digits 0.680, instruments 0.353, animals 0.097) against the goal 0.5.
 KNOWN_MISSES: frozenset[str] = frozenset({"independent_accuracy"})
 #: How far a known miss may go: the bundled model's level, a little below (no regression).
-MISS_FLOORS: dict[str, float] = {"independent_accuracy": 0.29}
+MISS_FLOORS: dict[str, float] = {"independent_accuracy": 0.33}
 
 
 def missed_bars(metrics: dict[str, float]) -> list[str]:

@@ -78,3 +78,20 @@ def test_gan1_discriminator_loss_carries_the_papers_weight() -> None:
     weighted, plain = _gan_step_d1_grad(0.001), _gan_step_d1_grad(1.0)
     assert float(plain.abs().sum()) > 0
     assert torch.allclose(weighted, 0.001 * plain, rtol=1e-3, atol=1e-10)
+
+
+def test_gan2_has_its_own_width_and_l1_weight() -> None:
+    """GAN2 decodes a picture and GAN1 only a feature map: cpu-small sizes them apart."""
+    recipe = Sound2ImageRecipe(Sound2ImageRecipe.configure(
+        "test", {"g2_width": 4, "g2_max_mult": 2, "d2_width": 3, "lambda_l1_gan2": 7.0}))
+    modules = recipe.build()
+    assert modules["gan1"].down[0][0].out_channels == 2  # g_width of the test preset
+    assert modules["gan2"].down[0][0].out_channels == 4
+    assert max(m.out_channels for m in modules["gan2"].modules() if isinstance(m, torch.nn.Conv2d)) == 8
+    assert modules["d1"].net[0].out_channels == 2 and modules["d2"].net[0].out_channels == 3
+    arch = recipe.architecture()
+    assert arch.gan2_size == (4, 2)
+    same = Sound2ImageRecipe(Sound2ImageRecipe.configure("test", {})).architecture()
+    assert same.gan2_size == (same.g_width, same.g_max_mult)  # unset: GAN1's sizes, as before
+    preset = Sound2ImageRecipe.presets["cpu-small"]
+    assert preset["lambda_l1_gan2"] < Sound2ImageRecipe.Config.model_fields["lambda_l1"].default

@@ -49,9 +49,12 @@ _DEVIATIONS = (
     "as the paper's: hidden L1 (I-S, I-B/2, S-B/2), hidden softmax cross-entropy between I and S "
     "(symmetric) before and after the activation, class cross-entropy of I, S and B; weights "
     "{loss_l1} / {loss_hidden_ce} / {loss_cls} (ours; the paper gives none). Adam {mm_lr}.\n"
-    "- GANs: pix2pix for both (U-Net width {g_width} capped at {g_cap} channels, PatchGAN "
-    "n_layers=3 width {d_width}), lambda_L1 {lambda_l1}, Adam {lr} betas ({beta1}, {beta2}): the "
-    "pix2pix defaults, our choice (the paper gives none). The {feature_dim}-D feature becomes a "
+    "- GANs: pix2pix for both. GAN1: U-Net width {g_width} capped at {g_cap} channels, PatchGAN "
+    "n_layers=3 width {d_width}, lambda_L1 {lambda_l1}. GAN2: U-Net width {g2_width} capped at "
+    "{g2_cap} channels, PatchGAN width {d2_width}, lambda_L1 {lambda_l1_gan2}. Adam {lr} betas "
+    "({beta1}, {beta2}). All our choice (the paper gives none); a lower L1 weight and a wider "
+    "U-Net for GAN2 because at pix2pix's 100 the L1 term drew the class's average blob even from "
+    "a training picture's own feature. The {feature_dim}-D feature becomes a "
     "{side}x{side} map upsampled x{up} to {size}x{size} (the paper: 4096 -> 64x64 -> 128x128). GAN1 "
     "reads the pre-activation multimodal sound feature and its discriminator loss is weighted "
     "{gan1_d_weight} as in the paper (with Adam a constant loss factor barely changes the step: "
@@ -95,9 +98,14 @@ def card_for(arch: Sound2ImageArchitecture, config: dict[str, Any],
     steps = int(config.get("steps", 0))
     fields = {**config, "sound_width": arch.sound_width, "sound_dim": arch.sound_dim,
               "feature_dim": arch.feature_dim, "g_width": arch.g_width,
-              "g_cap": arch.g_width * arch.g_max_mult, "side": side, "up": arch.image_size // side,
+              "g_cap": arch.g_width * arch.g_max_mult, "g2_width": arch.gan2_size[0],
+              "g2_cap": arch.gan2_size[0] * arch.gan2_size[1], "side": side, "up": arch.image_size // side,
               "size": arch.image_size, "batch": config.get("batch_size", "?"),
               "gan_steps": steps - int(config.get("feature_steps", 0)) - int(config.get("mm_steps", 0))}
+    if fields.get("d2_width") is None:
+        fields["d2_width"] = fields.get("d_width", 16)
+    if fields.get("lambda_l1_gan2") is None:
+        fields["lambda_l1_gan2"] = fields.get("lambda_l1", 100.0)
     for key, default in (("loss_l1", 1.0), ("loss_hidden_ce", 0.1), ("loss_cls", 1.0), ("mm_lr", 1e-3),
                          ("d_width", 16), ("lambda_l1", 100.0), ("lr", 2e-4), ("beta1", 0.5),
                          ("beta2", 0.999), ("gan1_d_weight", 0.001), ("feature_steps", "?"),

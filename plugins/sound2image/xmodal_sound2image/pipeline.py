@@ -56,6 +56,8 @@ class Sound2ImageArchitecture(BaseModel):
     image_size: int = Field(default=64, ge=8, description="picture side (the paper's 128)")
     g_width: int = Field(default=16, ge=1, description="U-Net width of both GANs (pix2pix: 64)")
     g_max_mult: int = Field(default=4, ge=1, description="U-Net channel cap, in widths (pix2pix: 8)")
+    g2_width: int | None = Field(default=None, ge=1, description="GAN2's U-Net width (None: g_width)")
+    g2_max_mult: int | None = Field(default=None, ge=1, description="GAN2's channel cap (None: g_max_mult)")
 
     @model_validator(mode="after")
     def _square(self) -> Self:
@@ -68,6 +70,11 @@ class Sound2ImageArchitecture(BaseModel):
     @property
     def sound_dim(self) -> int:
         return 16 * self.sound_width
+
+    @property
+    def gan2_size(self) -> tuple[int, int]:
+        """GAN2's (width, channel cap in widths): it decodes a picture, GAN1 only a feature map."""
+        return (self.g2_width or self.g_width, self.g2_max_mult or self.g_max_mult)
 
 
 class FeatureScales(nn.Module):
@@ -123,7 +130,7 @@ class Sound2ImageNet(Translator):
         self.mm = Multimodal(arch.feature_dim, arch.sound_dim, arch.feature_dim, arch.classes)
         self.scales = FeatureScales()
         self.gan1 = UNet(1, 1, arch.image_size, arch.g_width, arch.g_max_mult)
-        self.gan2 = UNet(1, 3, arch.image_size, arch.g_width, arch.g_max_mult)
+        self.gan2 = UNet(1, 3, arch.image_size, *arch.gan2_size)
 
     def sound_pre(self, sound_feature: torch.Tensor) -> torch.Tensor:
         """The multimodal sound feature before the activation (what GAN1 reads)."""

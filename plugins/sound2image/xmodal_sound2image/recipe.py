@@ -49,6 +49,9 @@ class Sound2ImageConfig(RecipeConfig):
     g_width: int = Field(default=16, ge=1, description="U-Net width (pix2pix: 64)")
     g_max_mult: int = Field(default=4, ge=1, description="U-Net channel cap in widths (pix2pix: 8)")
     d_width: int = Field(default=16, ge=1, description="PatchGAN width (pix2pix: 64)")
+    g2_width: int | None = Field(default=None, ge=1, description="GAN2's U-Net width (None: g_width)")
+    g2_max_mult: int | None = Field(default=None, ge=1, description="GAN2's channel cap (None: g_max_mult)")
+    d2_width: int | None = Field(default=None, ge=1, description="GAN2's PatchGAN width (None: d_width)")
     feature_steps: int = Field(default=1200, ge=1, description="steps of the feature-CNN stage")
     mm_steps: int = Field(default=1000, ge=1, description="steps of the multimodal stage")
     feature_lr: float = Field(default=1e-3, gt=0.0, description="Adam lr of the feature CNNs (ours)")
@@ -56,7 +59,9 @@ class Sound2ImageConfig(RecipeConfig):
     lr: float = Field(default=2e-4, gt=0.0, description="Adam lr of both GANs (pix2pix: 2e-4)")
     beta1: float = Field(default=0.5, ge=0.0, lt=1.0, description="GAN Adam beta1 (pix2pix: 0.5)")
     beta2: float = Field(default=0.999, ge=0.0, lt=1.0, description="GAN Adam beta2 (pix2pix: 0.999)")
-    lambda_l1: float = Field(default=100.0, ge=0.0, description="pix2pix L1 weight, both GANs (pix2pix: 100)")
+    lambda_l1: float = Field(default=100.0, ge=0.0, description="pix2pix L1 weight of GAN1 (pix2pix: 100)")
+    lambda_l1_gan2: float | None = Field(default=None, ge=0.0,
+                                         description="GAN2's L1 weight (None: lambda_l1)")
     gan1_d_weight: float = Field(default=0.001, gt=0.0, description="weight on GAN1's D loss (paper: 0.001)")
     loss_l1: float = Field(default=1.0, ge=0.0, description="multimodal hidden L1 weight (ours)")
     loss_hidden_ce: float = Field(default=0.1, ge=0.0, description="hidden cross-entropy weight (ours)")
@@ -111,6 +116,7 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
                  "log_every": 1, "threads": 1},
         # Measured on one thread of the 2-core machine: see docs/results/sound2image.md.
         "cpu-small": {"feature_steps": 800, "mm_steps": 600, "steps": 3400, "batch_size": 32,
+                      "g2_width": 32, "g2_max_mult": 4, "d2_width": 32, "lambda_l1_gan2": 10.0,
                       "checkpoint_every": 400, "log_every": 20, "eval_every": 0, "threads": 1},
         # The paper's sizes: VGG fc6's 4096 as a 64x64 map upsampled to 128x128, pix2pix's widths.
         "paper": {"image_size": 128, "feature_dim": 4096, "sound_width": 64, "image_width": 64,
@@ -129,7 +135,8 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         c = self.config
         return Sound2ImageArchitecture(classes=c.classes, sound_width=c.sound_width,
                                        image_width=c.image_width, feature_dim=c.feature_dim,
-                                       image_size=c.image_size, g_width=c.g_width, g_max_mult=c.g_max_mult)
+                                       image_size=c.image_size, g_width=c.g_width, g_max_mult=c.g_max_mult,
+                                       g2_width=c.g2_width, g2_max_mult=c.g2_max_mult)
 
     def data(self, split: str = "train") -> Any:
         from .data import load_objects
@@ -150,7 +157,8 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         encoder, net = SoundEncoder(arch), Sound2ImageNet(arch)
         return {"sound_cnn": encoder.sound_cnn, "image_cnn": net.image_cnn, "mm": net.mm,
                 "scales": net.scales, "gan1": net.gan1, "gan2": net.gan2,
-                "d1": PatchGAN(2, self.config.d_width), "d2": PatchGAN(4, self.config.d_width)}
+                "d1": PatchGAN(2, self.config.d_width),
+                "d2": PatchGAN(4, self.config.d2_width or self.config.d_width)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
@@ -260,8 +268,9 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         fake2 = g2(cond2)
         d2_loss = pix2pix_d_loss(d2, cond2, real2, fake2)
         ctx.optimize("d2", d2_loss)
-        g2_adv, g2_l1 = pix2pix_g_loss(d2, cond2, real2, fake2, c.lambda_l1)
-        ctx.optimize("gan2", g2_adv + c.lambda_l1 * g2_l1)
+        lambda2 = c.lambda_l1 if c.lambda_l1_gan2 is None else c.lambda_l1_gan2
+        g2_adv, g2_l1 = pix2pix_g_loss(d2, cond2, real2, fake2, lambda2)
+        ctx.optimize("gan2", g2_adv + lambda2 * g2_l1)
         # GAN1: the sound's multimodal pre-activation -> the feature of a picture of its class.
         pick1 = self._pictures(ctx, n, label)
         cond1 = feature_to_map(self._cache["pre"][idx] / scales.pre, size).to(ctx.device)
