@@ -33,6 +33,14 @@ def test_dcgan_generator_adds_batch_norm_and_tanh_only() -> None:
     assert tuple(g.eval()(torch.randn(2, 256)).shape) == (2, 1, 64, 64)
 
 
+def test_resize_generator_keeps_the_shapes_without_stride_2_deconvolutions() -> None:
+    g = Generator(in_dim=64, width=64, resize=True)
+    shapes = _shapes(g.net, torch.randn(2, 64, 1, 1), (torch.nn.ConvTranspose2d, torch.nn.Conv2d))
+    assert shapes == [(1024, 4, 4), (512, 8, 8), (256, 16, 16), (128, 32, 32), (64, 64, 64),
+                      (3, 64, 64)]
+    assert not any(isinstance(m, torch.nn.ConvTranspose2d) and m.stride == (2, 2) for m in g.net)
+
+
 def test_trunk_shapes_follow_table_2_and_heads_share_it() -> None:
     critic = FaceCritic(classes=924, width=32)
     shapes = _shapes(critic.trunk.net, torch.randn(2, 3, 64, 64), (torch.nn.Conv2d,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from xmodal_voice2face.assignment import load_assignment
 from xmodal_voice2face.networks import FaceCritic, Generator
 from xmodal_voice2face.recipe import gan_step, make_optimizers
 from xmodal_voice2face.voiceenc import VoiceEmbedNet, VoiceEncoder
@@ -54,3 +55,19 @@ def test_pipeline_saves_no_encoder_weights() -> None:
     pipeline = Voice2FacePipeline.make(Voice2FaceArchitecture(g_width=2, d_width=2))
     assert not list(pipeline.encoder.parameters())
     assert Voice2FacePipeline.produces == {"crop": "tight"}
+
+
+def test_gender_balance_repeats_the_minority_and_halves_the_faces(tmp_path: Path) -> None:
+    import numpy as np
+    from xmodal_voice2face.recipe import Voice2FaceRecipe, balanced_rows
+
+    rows = balanced_rows(np.array(["male"] * 7 + ["female"] * 2))
+    assert sorted(rows.tolist()) == [0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 8, 8, 8]
+    recipe = Voice2FaceRecipe(Voice2FaceRecipe.configure("test", {"balance_gender": True}))
+    _, labels = recipe.train_faces()
+    train = load_assignment().split("train")
+    picked = labels[recipe._pick_faces(torch.rand(4000), torch.rand(4000))]
+    women = float(np.mean([train[int(k)].gender == "female" for k in picked]))
+    assert 0.45 < women < 0.55  # uniform draws would give 2/30
+    result = check_recipe("voice2face", tmp_path / "run", balance_gender=True, resize=True)
+    assert "gender_match" in result.metrics

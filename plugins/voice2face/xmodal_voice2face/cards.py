@@ -65,10 +65,11 @@ _DEVIATIONS = (
     "trunk width {d_width} instead of 32), draws {channels}-channel faces (Olivetti is grey; the "
     "paper RGB), and its generator has DCGAN's batch norm and output tanh ({dcgan}); without "
     "them, on 300 training faces, the generator fooled F_c with checkerboard patterns instead "
-    "of drawing faces (id_top1 0.61 but dlib matching at chance after 800 steps).\n"
+    "of drawing faces (id_top1 0.61 but dlib matching at chance after 800 steps). {resize}\n"
     "- Training: Algorithm 1's three separate updates (D; C on real faces; G), Adam 2e-4 "
     "(0.5, 0.999); batch {batch} and {steps} steps (paper: 128 and 100K; official code 50K); as "
-    "in the official code, 0.05 N(0,1) noise on the unit voice embedding and mirrored real faces.\n"
+    "in the official code, 0.05 N(0,1) noise on the unit voice embedding and mirrored real faces. "
+    "{balance}\n"
     "- Data: 30 training identities and 1,428 voice probes instead of 924 identities and "
     "113K segments; the identity task is 30-way (chance 3.3% / 16.7%), not 924-way.\n"
     "- Gender: judged by the gender of the nearest real identity in dlib's face embedding "
@@ -104,7 +105,13 @@ def card_for(arch: Voice2FaceArchitecture, config: dict[str, Any]) -> CardInfo:
         deviations=_DEVIATIONS.format(
             g_width=arch.g_width, g_top=16 * arch.g_width, d_width=arch.d_width,
             channels=arch.channels, dcgan="as here" if arch.dcgan else "not in this model",
-            batch=config.get("batch_size", "?"), steps=config.get("steps", "?")),
+            batch=config.get("batch_size", "?"), steps=config.get("steps", "?"),
+            resize=("Each stride-2 deconvolution is a nearest-neighbour x2 upsampling and a 3x3 "
+                    "convolution here (ours: against the deconvolutions' checkerboard)."
+                    if arch.resize else ""),
+            balance=("Ours: every batch's voices and real faces are half women's (the stream "
+                     "repeats the 2 women's probes and faces), since a uniform draw shows a woman "
+                     "once in 15." if config.get("balance_gender") else "")),
         paper_metrics=dict(PAPER_METRICS),
         eval_dataset="voices+olivetti",
         eval_split=str(config.get("final_split", "test")),

@@ -45,16 +45,22 @@ class Generator(Translator):
     norm before every hidden ReLU and a tanh on the output (the paper says its
     training follows DCGAN): with 300 training faces the plain generator
     fooled the classifier with checkerboard patterns instead of drawing faces.
+    ``resize=True`` doubles the map by nearest-neighbour upsampling and a 3x3
+    convolution instead of each stride-2 deconvolution (the checkerboard's usual
+    cure); off by default, so the paper's and the official shapes stay.
     """
 
     def __init__(self, in_dim: int = 64, width: int = 64, channels: int = 3,
-                 dcgan: bool = False) -> None:
+                 dcgan: bool = False, resize: bool = False) -> None:
         super().__init__()
         self.in_dim = in_dim
         chans = [16 * width, 8 * width, 4 * width, 2 * width, width]
 
         def block(a: int, b: int, stride: int, padding: int) -> list[nn.Module]:
             norm: list[nn.Module] = [nn.BatchNorm2d(b)] if dcgan else []
+            if resize and stride == 2:
+                up = nn.Upsample(scale_factor=2.0, mode="nearest")
+                return [up, nn.Conv2d(a, b, 3, 1, 1), *norm, nn.ReLU(True)]
             return [nn.ConvTranspose2d(a, b, 4, stride, padding), *norm, nn.ReLU(True)]
 
         layers: list[nn.Module] = block(in_dim, chans[0], 1, 0)

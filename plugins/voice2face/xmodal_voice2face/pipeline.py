@@ -51,6 +51,7 @@ class Voice2FaceArchitecture(BaseModel):
     d_width: int = Field(default=8, ge=1, description="trunk width w': w' ... 16w' channels (paper 32)")
     channels: int = Field(default=1, ge=1, description="face channels (the paper's RGB: 3; Olivetti is grey)")
     dcgan: bool = Field(default=True, description="batch norm and tanh in F_g (DCGAN); False: official")
+    resize: bool = Field(default=False, description="F_g upsamples + 3x3 conv instead of stride-2 deconv")
     classes: int = Field(default=30, ge=1, description="identities of the classifier F_c (train faces)")
 
 
@@ -60,7 +61,7 @@ class Voice2FaceNet(Translator):
     def __init__(self, arch: Voice2FaceArchitecture) -> None:
         super().__init__()
         self.generator = Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
-                                   arch.dcgan)
+                                   arch.dcgan, arch.resize)
         self.critic = FaceCritic(arch.classes, arch.d_width, arch.channels)
 
     def forward(self, features: torch.Tensor, **condition: Any) -> torch.Tensor:

@@ -37,7 +37,18 @@ from .networks import FaceCritic, Generator, normalise_voice
 from .pipeline import Voice2FaceArchitecture, Voice2FaceNet, Voice2FacePipeline
 from .voiceenc import ENCODER_DIMS, EncoderName
 
-__all__ = ["Voice2FaceConfig", "Voice2FaceRecipe", "gan_step", "make_optimizers"]
+__all__ = ["Voice2FaceConfig", "Voice2FaceRecipe", "balanced_rows", "gan_step", "make_optimizers"]
+
+
+def balanced_rows(gender: np.ndarray) -> np.ndarray:
+    """Row indices that repeat each gender's rows up to the larger gender's count (seed-free).
+
+    With 2 women among 30 training identities, a uniform stream shows F_g and F_d a
+    woman's voice or face once in 15 draws; repeating rows evens that without new data.
+    """
+    groups = [np.flatnonzero(gender == g) for g in sorted(set(gender.tolist()))]
+    most = max(len(g) for g in groups)
+    return np.concatenate([np.resize(g, most) for g in groups])
 
 
 class Voice2FaceConfig(RecipeConfig):
@@ -48,6 +59,9 @@ class Voice2FaceConfig(RecipeConfig):
     d_width: int = Field(default=8, ge=1, description="trunk width (paper 32: 32 ... 512 channels)")
     channels: int = Field(default=1, ge=1, description="face channels (paper 3, RGB; Olivetti is grey)")
     dcgan: bool = Field(default=True, description="batch norm + tanh in F_g (False: the official code's)")
+    resize: bool = Field(default=False, description="F_g: upsample + 3x3 conv instead of deconv (ours)")
+    balance_gender: bool = Field(default=False, description="half of every batch's voices and real "
+                                 "faces are women's (ours: 2 of the 30 training identities are)")
     lr: float = Field(default=2e-4, gt=0.0, description="Adam learning rate (paper: 2e-4)")
     beta1: float = Field(default=0.5, ge=0.0, lt=1.0, description="Adam beta1 (paper: 0.5)")
     beta2: float = Field(default=0.999, ge=0.0, lt=1.0, description="Adam beta2 (paper: 0.999)")
@@ -115,9 +129,10 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
                  "eval_every": 0, "progress": False, "source": "synth", "log_every": 1},
-        # About 17 minutes on one thread of the 2-core machine (0.4 s a step).
-        "cpu-small": {"g_width": 16, "d_width": 8, "steps": 2400, "batch_size": 32,
-                      "checkpoint_every": 400, "log_every": 20, "eval_every": 0, "threads": 1},
+        # About 14 minutes on the 2 cores (0.2 s a step): docs/results/voice2face.md.
+        "cpu-small": {"g_width": 16, "d_width": 16, "steps": 4000, "batch_size": 32,
+                      "resize": True, "balance_gender": True,
+                      "checkpoint_every": 400, "log_every": 20, "eval_every": 0, "threads": 2},
         # The paper's sizes: batch 128, 100K iterations (the official code runs 50K), RGB,
         # the official generator; a GPU run.
         "paper": {"g_width": 64, "d_width": 32, "channels": 3, "dcgan": False, "steps": 100_000,
@@ -132,7 +147,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     def architecture(self) -> Voice2FaceArchitecture:
         c = self.config
         return Voice2FaceArchitecture(encoder=c.encoder, g_width=c.g_width, d_width=c.d_width,
-                                      channels=c.channels, dcgan=c.dcgan,
+                                      channels=c.channels, dcgan=c.dcgan, resize=c.resize,
                                       classes=load_assignment().num_train)
 
     def tables(self) -> Any:
@@ -145,8 +160,13 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         from .data import VoiceTrainSet
 
         emb, face = self.tables().select("train")
-        labels = load_assignment().train_index()
-        return VoiceTrainSet(emb, np.array([labels[int(f)] for f in face]))
+        assignment = load_assignment()
+        labels = assignment.train_index()
+        rows = np.arange(len(face))
+        if self.config.balance_gender:
+            gender = {f.index: f.gender for f in assignment.faces}
+            rows = balanced_rows(np.array([gender[int(f)] for f in face]))
+        return VoiceTrainSet(emb[rows], np.array([labels[int(f)] for f in face[rows]]))
 
     def train_faces(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Real faces of the training identities and their classifier labels."""
@@ -162,7 +182,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     def build(self) -> dict[str, nn.Module]:
         arch = self.architecture()
         return {"generator": Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
-                                       arch.dcgan),
+                                       arch.dcgan, arch.resize),
                 "critic": FaceCritic(arch.classes, arch.d_width, arch.channels)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
@@ -171,12 +191,25 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         assert isinstance(critic, FaceCritic)
         return make_optimizers(modules["generator"], critic, c.lr, (c.beta1, c.beta2))
 
+    def _pick_faces(self, side: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
+        """Real-face indices, a woman's where ``side`` < 0.5 and a man's otherwise, ``u`` within."""
+        _, labels = self.train_faces()
+        train = load_assignment().split("train")
+        female = torch.tensor([train[int(k)].gender == "female" for k in labels])
+        pools = [female.nonzero()[:, 0], (~female).nonzero()[:, 0]]
+        out = torch.empty(len(u), dtype=torch.long)
+        for g, pool in enumerate(pools):
+            rows = (side.cpu() < 0.5) if g == 0 else (side.cpu() >= 0.5)
+            out[rows] = pool[(u.cpu()[rows] * len(pool)).long().clamp(max=len(pool) - 1)]
+        return out
+
     # -- one step -------------------------------------------------------------------------
     def train_step(self, batch: Any, ctx: StepContext) -> Mapping[str, Any]:
         voice, label = batch["voice"], batch["label"]
         n = len(voice)
         faces, face_labels = self.train_faces()
-        pick = (ctx.rand(n) * len(faces)).long().clamp(max=len(faces) - 1).cpu()
+        pick = self._pick_faces(ctx.rand(n), ctx.rand(n)) if self.config.balance_gender else \
+            (ctx.rand(n) * len(faces)).long().clamp(max=len(faces) - 1).cpu()
         real, real_label = faces[pick].to(ctx.device), face_labels[pick].to(ctx.device)
         if self.config.flip:
             mirror = (ctx.rand(n) < 0.5)[:, None, None, None]
