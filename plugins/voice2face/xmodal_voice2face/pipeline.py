@@ -42,7 +42,7 @@ DEMO_FACE = "s8"
 
 
 class Voice2FaceArchitecture(BaseModel):
-    """What ``config.json`` records (defaults: the bundled ``cpu-small`` model)."""
+    """What ``config.json`` records (defaults: the first cpu-small bundle; every config.json sets all)."""
 
     model_config = ConfigDict(extra="forbid")
 
