@@ -68,6 +68,16 @@ class Sound2ImageConfig(RecipeConfig):
     loss_cls: float = Field(default=1.0, ge=0.0, description="class cross-entropy weight (ours)")
     judge: str = Field(default="", description="folder of the independent judge ('' = the bundled one)")
 
+    @property
+    def gan2_d_width(self) -> int:
+        """GAN2's PatchGAN width (``d2_width``, or GAN1's ``d_width`` when unset)."""
+        return self.d2_width or self.d_width
+
+    @property
+    def gan2_lambda_l1(self) -> float:
+        """GAN2's L1 weight (``lambda_l1_gan2``, or GAN1's ``lambda_l1`` when unset)."""
+        return self.lambda_l1 if self.lambda_l1_gan2 is None else self.lambda_l1_gan2
+
     @model_validator(mode="after")
     def _stages(self) -> Sound2ImageConfig:
         if self.steps <= self.feature_steps + self.mm_steps:
@@ -158,7 +168,7 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         return {"sound_cnn": encoder.sound_cnn, "image_cnn": net.image_cnn, "mm": net.mm,
                 "scales": net.scales, "gan1": net.gan1, "gan2": net.gan2,
                 "d1": PatchGAN(2, self.config.d_width),
-                "d2": PatchGAN(4, self.config.d2_width or self.config.d_width)}
+                "d2": PatchGAN(4, self.config.gan2_d_width)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
@@ -268,7 +278,7 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         fake2 = g2(cond2)
         d2_loss = pix2pix_d_loss(d2, cond2, real2, fake2)
         ctx.optimize("d2", d2_loss)
-        lambda2 = c.lambda_l1 if c.lambda_l1_gan2 is None else c.lambda_l1_gan2
+        lambda2 = c.gan2_lambda_l1
         g2_adv, g2_l1 = pix2pix_g_loss(d2, cond2, real2, fake2, lambda2)
         ctx.optimize("gan2", g2_adv + lambda2 * g2_l1)
         # GAN1: the sound's multimodal pre-activation -> the feature of a picture of its class.

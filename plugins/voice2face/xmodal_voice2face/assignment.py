@@ -74,6 +74,10 @@ class Assignment:
         """Olivetti index -> class label of the GAN's classifier (train faces, in order)."""
         return {f.index: k for k, f in enumerate(self.split("train"))}
 
+    def genders(self) -> dict[int, str]:
+        """Olivetti index -> ``male`` / ``female``, for all 40 faces."""
+        return {f.index: f.gender for f in self.faces}
+
     def by_voice_identity(self) -> dict[str, FaceIdentity]:
         return {f.voice_identity: f for f in self.faces}
 

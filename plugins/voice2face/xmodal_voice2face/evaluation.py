@@ -118,7 +118,7 @@ def evaluate_pipeline(pipeline: Any, table: VoiceTable) -> dict[str, float]:
 
     assignment = load_assignment()
     labels = assignment.train_index()
-    gender = {f.index: f.gender for f in assignment.faces}
+    gender = assignment.genders()
     ident = np.asarray(data.load("olivetti")["identity"])
     real = real_face_embeddings()
     cent = _centroids(real, ident)

@@ -142,6 +142,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     def __init__(self, config: Voice2FaceConfig) -> None:
         super().__init__(config)
         self._faces: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._face_pools: list[torch.Tensor] | None = None
 
     # -- data and modules -----------------------------------------------------------
     def architecture(self) -> Voice2FaceArchitecture:
@@ -164,7 +165,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         labels = assignment.train_index()
         rows = np.arange(len(face))
         if self.config.balance_gender:
-            gender = {f.index: f.gender for f in assignment.faces}
+            gender = assignment.genders()
             rows = balanced_rows(np.array([gender[int(f)] for f in face]))
         return VoiceTrainSet(emb[rows], np.array([labels[int(f)] for f in face[rows]]))
 
@@ -193,12 +194,13 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
 
     def _pick_faces(self, side: torch.Tensor, u: torch.Tensor) -> torch.Tensor:
         """Real-face indices, a woman's where ``side`` < 0.5 and a man's otherwise, ``u`` within."""
-        _, labels = self.train_faces()
-        train = load_assignment().split("train")
-        female = torch.tensor([train[int(k)].gender == "female" for k in labels])
-        pools = [female.nonzero()[:, 0], (~female).nonzero()[:, 0]]
+        if self._face_pools is None:  # once per run, not once per step
+            _, labels = self.train_faces()
+            train = load_assignment().split("train")
+            female = torch.tensor([train[int(k)].gender == "female" for k in labels])
+            self._face_pools = [female.nonzero()[:, 0], (~female).nonzero()[:, 0]]
         out = torch.empty(len(u), dtype=torch.long)
-        for g, pool in enumerate(pools):
+        for g, pool in enumerate(self._face_pools):
             rows = (side.cpu() < 0.5) if g == 0 else (side.cpu() >= 0.5)
             out[rows] = pool[(u.cpu()[rows] * len(pool)).long().clamp(max=len(pool) - 1)]
         return out
