@@ -71,3 +71,54 @@ def test_gender_balance_repeats_the_minority_and_halves_the_faces(tmp_path: Path
     assert 0.45 < women < 0.55  # uniform draws would give 2/30
     result = check_recipe("voice2face", tmp_path / "run", balance_gender=True, resize=True)
     assert "gender_match" in result.metrics
+
+
+def test_gender_loss_is_minus_log_of_the_allowed_probability_mass() -> None:
+    from xmodal_voice2face.recipe import gender_loss
+
+    torch.manual_seed(0)
+    logits = torch.randn(6, 5) * 3
+    allowed = torch.tensor([[True, False, False, True, False]] * 3 + [[False, True, True, False, True]] * 3)
+    p = torch.softmax(logits, dim=1)
+    direct = -torch.log((p * allowed).sum(1)).mean()
+    assert torch.allclose(gender_loss(logits, allowed), direct, atol=1e-6)
+    # all the mass on allowed classes costs nothing
+    sure = torch.where(allowed, torch.tensor(30.0), torch.tensor(-30.0))
+    assert float(gender_loss(sure, allowed)) < 1e-6
+
+
+def test_spare_voices_are_balanced_and_point_at_their_gender() -> None:
+    import numpy as np
+    from xmodal_voice2face.recipe import Voice2FaceRecipe
+
+    recipe = Voice2FaceRecipe(Voice2FaceRecipe.configure("test"))
+    assert recipe.config.spare_voices > 0
+    emb, allowed = recipe.spare_pool()
+    train = load_assignment().split("train")
+    class_female = np.array([f.gender == "female" for f in train])
+    row_female = allowed[:, int(np.flatnonzero(class_female)[0])].numpy()
+    assert len(emb) == len(allowed) and 0 < row_female.sum() < len(row_female)
+    assert row_female.mean() == 0.5  # one woman's and one man's voice, equal rows
+    for row, female in zip(allowed.numpy(), row_female, strict=True):
+        assert (row == (class_female == female)).all()
+
+
+def test_spare_fakes_are_judged_by_d_and_move_the_generator() -> None:
+    torch.manual_seed(0)
+    g, critic = Generator(16, 2), FaceCritic(4, 2)
+    opts = make_optimizers(g, critic, 2e-4, (0.5, 0.999))
+    seen: dict[str, torch.Tensor] = {}
+
+    def optimize(name: str, loss: torch.Tensor) -> None:
+        seen[name] = loss.detach()
+        opts[name].zero_grad(set_to_none=True)
+        loss.backward()
+        opts[name].step()
+
+    labels = torch.randint(0, 4, (3,))
+    allowed = torch.tensor([[True, True, False, False], [False, False, True, True]])
+    losses = gan_step(g, critic, optimize, torch.randn(3, 16), labels,
+                      torch.rand(3, 3, 64, 64) * 2 - 1, labels, torch.randn(5, 16),
+                      spare=(torch.randn(2, 16), allowed))
+    assert "g_gender" in losses and torch.isfinite(losses["g_gender"])
+    assert torch.allclose(seen["gen"], losses["g_gan"] + losses["g_id"] + losses["g_gender"])

@@ -51,3 +51,14 @@ def test_the_cnn_encoder_never_hears_a_test_identity() -> None:
     names = sorted({f.voice_identity for f in a.faces} | {"unassigned-a", "unassigned-b"})
     allowed = {names[k] for k in encoder_identities(SimpleNamespace(classes={"identity": names}))}
     assert allowed == {f.voice_identity for f in a.split("train")} | {"unassigned-a", "unassigned-b"}
+
+
+def test_spare_voices_belong_to_no_face() -> None:
+    from xmodal_voice2face.synthprobes import spare_mbrola
+
+    from engine.data.voices_table import discover_voices
+
+    taken = {f.voice_identity for f in load_assignment().faces}
+    identity = {v.id: v.identity for v in discover_voices()}
+    spare = spare_mbrola()
+    assert len(spare) == 2 and not {identity[v] for v in spare} & taken

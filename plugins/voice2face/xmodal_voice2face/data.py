@@ -16,7 +16,11 @@ Roles of the probes:
 - ``known-test``: the training identities' ``known-test`` probes (held-out
   texts or takes and held-out prosody cells): the known-speaker test;
 - ``unseen``: every probe of the test identities, who are never heard in
-  training (the gender and test-matching trials).
+  training (the gender and test-matching trials);
+- ``spare``: every probe of the ``voices`` identities assigned to no face
+  (70 of 110: 41 women, 29 men). They are no test identity's voice; the
+  recipe's ``spare_voices`` option trains F_g on them with their gender only
+  (``face`` is -1 on these rows).
 
 Faces: Olivetti's 10 photos per person, grey repeated to 3 channels, 64x64
 in [-1, 1] (the paper's (x - 127.5) / 127.5).
@@ -38,16 +42,18 @@ from .voiceenc import EncoderName, embed_wave
 
 __all__ = [
     "AUGMENTED_PER_IDENTITY",
+    "Probe",
     "VoiceTable",
     "VoiceTrainSet",
     "face_tensors",
     "probe_audio",
+    "probe_table",
     "voice_table",
 ]
 
 AUGMENTED_PER_IDENTITY = 40
 _GAP = np.zeros(1600, dtype=np.float32)  # 0.1 s between joined clips
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 
 @dataclass
@@ -55,14 +61,20 @@ class VoiceTable:
     """Embedded probes: one row per probe."""
 
     embedding: np.ndarray  # [N, D] float32, unit norm
-    face: np.ndarray  # [N] Olivetti identity index of the probe's speaker
-    role: np.ndarray  # [N] "train" | "known-test" | "unseen"
+    face: np.ndarray  # [N] Olivetti identity index of the probe's speaker (-1: spare)
+    role: np.ndarray  # [N] "train" | "known-test" | "unseen" | "spare"
     kind: np.ndarray  # [N] "sentence" | "digits" | "join"
     seconds: np.ndarray  # [N]
+    gender: np.ndarray  # [N] the speaker's "male" | "female"
 
     def select(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         keep = self.role == role
         return self.embedding[keep], self.face[keep]
+
+    def spare(self) -> tuple[np.ndarray, np.ndarray]:
+        """Embeddings of the ``spare`` probes and whether each speaker is a woman."""
+        keep = self.role == "spare"
+        return self.embedding[keep], self.gender[keep] == "female"
 
 
 def _join(audio: Any, items: np.ndarray | list[int]) -> np.ndarray:
@@ -70,24 +82,39 @@ def _join(audio: Any, items: np.ndarray | list[int]) -> np.ndarray:
     return np.concatenate([x for p in parts for x in (p, _GAP)][:-1])
 
 
+@dataclass(frozen=True)
+class Probe:
+    """One probe before embedding: its role, speaker and clip."""
+
+    role: str
+    face: int  # Olivetti index, -1 for a spare voice
+    kind: str
+    gender: str
+    clip: np.ndarray
+
+
 def probe_audio(voices: Any, assignment: Assignment, seed: int = 0,
-                augmented: int = AUGMENTED_PER_IDENTITY) -> list[tuple[str, int, str, np.ndarray]]:
-    """(role, Olivetti index, kind, clip) of every probe, in a fixed order."""
+                augmented: int = AUGMENTED_PER_IDENTITY) -> list[Probe]:
+    """Every probe, in a fixed order: the assigned identities', then the spare voices'."""
     from engine.data.voices_report import probes
 
     names = voices.classes["identity"]
+    genders = voices.classes["gender"]
     ident = np.asarray(voices["identity"])
+    gender = np.asarray(voices["gender"])
     faces = assignment.by_voice_identity()
     audio = voices["audio"]
-    out: list[tuple[str, int, str, np.ndarray]] = []
+    out: list[Probe] = []
     for split in ("known-train", "known-test"):
         for kind, items in probes(voices, split):
             face = faces.get(names[int(ident[items[0]])])
+            sex = genders[int(gender[items[0]])]
             if face is None:
+                out.append(Probe("spare", -1, kind, sex, _join(audio, items)))
                 continue
             role = "unseen" if face.split == "test" else ("train" if split == "known-train"
                                                           else "known-test")
-            out.append((role, face.index, kind, _join(audio, items)))
+            out.append(Probe(role, face.index, kind, sex, _join(audio, items)))
     rng = np.random.default_rng(seed)
     known_train = np.asarray(voices.split("known-train").indices)
     lengths = np.asarray(audio.lengths)
@@ -99,7 +126,7 @@ def probe_audio(voices: Any, assignment: Assignment, seed: int = 0,
             order = rng.permutation(pool)
             total = np.cumsum(lengths[order] + len(_GAP))
             order = order[: int(np.searchsorted(total, target)) + 1]
-            out.append(("train", face.index, "join", _join(audio, order)))
+            out.append(Probe("train", face.index, "join", face.gender, _join(audio, order)))
     return out
 
 
@@ -123,20 +150,28 @@ def voice_table(encoder: EncoderName = "resemblyzer", seed: int = 0,
     path = _cache_file(voices, encoder, seed)
     if path.is_file():
         z = np.load(path)
-        return VoiceTable(z["embedding"], z["face"], z["role"], z["kind"], z["seconds"])
+        return VoiceTable(*(z[k] for k in _TABLE_FIELDS))
     from tqdm.auto import tqdm
 
     rows = probe_audio(voices, load_assignment(), seed)
-    emb = np.stack([embed_wave(clip, encoder) for _, _, _, clip in
+    emb = np.stack([embed_wave(r.clip, encoder) for r in
                     tqdm(rows, desc="voice2face: embed probes", unit="probe", disable=not progress)])
-    table = VoiceTable(emb, np.array([r[1] for r in rows]), np.array([r[0] for r in rows]),
-                       np.array([r[2] for r in rows]),
-                       np.array([len(r[3]) / 16000 for r in rows], dtype=np.float32))
+    table = probe_table(emb, rows)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, embedding=table.embedding, face=table.face, role=table.role,
-                 kind=table.kind, seconds=table.seconds)
+        np.savez(fh, **{k: getattr(table, k) for k in _TABLE_FIELDS})
     return table
+
+
+_TABLE_FIELDS = ("embedding", "face", "role", "kind", "seconds", "gender")
+
+
+def probe_table(embedding: np.ndarray, rows: list[Probe]) -> VoiceTable:
+    """The table of ``rows`` given their embeddings (one per row, in order)."""
+    return VoiceTable(embedding, np.array([r.face for r in rows]), np.array([r.role for r in rows]),
+                      np.array([r.kind for r in rows]),
+                      np.array([len(r.clip) / 16000 for r in rows], dtype=np.float32),
+                      np.array([r.gender for r in rows]))
 
 
 def face_tensors(channels: int = 3) -> tuple[torch.Tensor, torch.Tensor]:

@@ -8,6 +8,14 @@ official loader does), then makes the paper's three updates in order:
 2. C: trunk + c head ascend log F_c(f)[y_f] on real faces only;
 3. G: F_g ascends log F_d(F_g(v)) + log F_c(F_g(v))[y_v] through the just-updated trunk.
 
+Ours, off in ``paper``: with ``spare_voices`` > 0 each step also draws that many
+voices of the ``voices`` identities assigned to no face (balanced by gender).
+Their faces go to F_d as fakes like the others, and F_g ascends
+log sum_{k of the voice's gender} F_c(F_g(v))[k]: the face should be *some*
+training identity of the speaker's gender. The paper learns gender from 924
+identities. We have 30, and only 2 of them are women, so without this a woman's
+unseen voice mostly gets a man's face.
+
 Adam 2e-4, betas (0.5, 0.999), one optimiser per update. As in the official
 code: the voice embedding is L2-normalised with 0.05 N(0, 1) noise added and
 normalised again, and real faces are mirrored with p = 0.5. Where it is
@@ -37,7 +45,8 @@ from .networks import FaceCritic, Generator, normalise_voice
 from .pipeline import Voice2FaceArchitecture, Voice2FaceNet, Voice2FacePipeline
 from .voiceenc import ENCODER_DIMS, EncoderName
 
-__all__ = ["Voice2FaceConfig", "Voice2FaceRecipe", "balanced_rows", "gan_step", "make_optimizers"]
+__all__ = ["Voice2FaceConfig", "Voice2FaceRecipe", "balanced_rows", "gan_step", "gender_loss",
+           "make_optimizers"]
 
 
 def balanced_rows(gender: np.ndarray) -> np.ndarray:
@@ -65,6 +74,8 @@ class Voice2FaceConfig(RecipeConfig):
     lr: float = Field(default=2e-4, gt=0.0, description="Adam learning rate (paper: 2e-4)")
     beta1: float = Field(default=0.5, ge=0.0, lt=1.0, description="Adam beta1 (paper: 0.5)")
     beta2: float = Field(default=0.999, ge=0.0, lt=1.0, description="Adam beta2 (paper: 0.999)")
+    spare_voices: int = Field(default=0, ge=0, description="voices of no face's speaker per "
+                              "batch, trained on their gender only (ours; 0: off, the paper)")
     voice_noise: float = Field(default=0.05, ge=0.0, description="noise on the unit voice (official)")
     flip: bool = Field(default=True, description="mirror real faces with p = 0.5 (official code)")
     source: Literal["voices", "synth"] = Field(default=
@@ -89,20 +100,32 @@ def make_optimizers(generator: nn.Module, critic: FaceCritic, lr: float,
             "gen": adam(list(generator.parameters()))}
 
 
+def gender_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:
+    """-log of the classifier's probability mass on the ``allowed`` classes (a [B, k] mask)."""
+    logits = logits.float()
+    inside = torch.logsumexp(logits.masked_fill(~allowed, float("-inf")), dim=1)
+    return (torch.logsumexp(logits, dim=1) - inside).mean()
+
+
 def gan_step(generator: nn.Module, critic: nn.Module, optimize: Any, voice: torch.Tensor,
              label: torch.Tensor, real: torch.Tensor, real_label: torch.Tensor,
-             noise: torch.Tensor | None, noise_scale: float = 0.05) -> dict[str, torch.Tensor]:
+             noise: torch.Tensor | None, noise_scale: float = 0.05,
+             spare: tuple[torch.Tensor, torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
     """Algorithm 1's three updates on one batch; ``optimize(name, loss)`` steps "disc", "cls", "gen".
 
     Shared by the recipe and the benchmark, so the benchmark times exactly what trains.
-    ``voice`` is the frozen encoder's output (computed without gradients).
+    ``voice`` is the frozen encoder's output (computed without gradients). ``spare``:
+    (embeddings of voices with no face, their allowed-class mask ``[m, k]``), appended to
+    the voices (``noise`` then covers both) and trained with :func:`gender_loss`.
     """
     n = len(voice)
-    fake = generator(normalise_voice(voice, noise, noise_scale), normalised=True)
-    ones, zeros = torch.ones(n, device=voice.device), torch.zeros(n, device=voice.device)
+    m = 0 if spare is None else len(spare[0])
+    voices = voice if spare is None else torch.cat([voice, spare[0]])
+    fake = generator(normalise_voice(voices, noise, noise_scale), normalised=True)
+    ones = torch.ones(n + m, device=voice.device)
     d, _ = critic(torch.cat([real, fake.detach()]))
-    d_loss = (F.binary_cross_entropy_with_logits(d[:n].float(), ones)
-              + F.binary_cross_entropy_with_logits(d[n:].float(), zeros))
+    d_loss = (F.binary_cross_entropy_with_logits(d[:n].float(), ones[:n])
+              + F.binary_cross_entropy_with_logits(d[n:].float(), torch.zeros_like(ones)))
     optimize("disc", d_loss)
     _, c = critic(real)
     c_loss = F.cross_entropy(c.float(), real_label)
@@ -111,13 +134,17 @@ def gan_step(generator: nn.Module, critic: nn.Module, optimize: Any, voice: torc
     try:
         d_fake, c_fake = critic(fake)
         g_gan = F.binary_cross_entropy_with_logits(d_fake.float(), ones)
-        g_id = F.cross_entropy(c_fake.float(), label)
-        optimize("gen", g_gan + g_id)
+        g_id = F.cross_entropy(c_fake[:n].float(), label)
+        g_gender = gender_loss(c_fake[n:], spare[1]) if spare is not None else None
+        optimize("gen", g_gan + g_id + (g_gender if g_gender is not None else 0.0))
     finally:
         critic.requires_grad_(True)
-    return {"d_loss": d_loss.detach(), "c_loss": c_loss.detach(), "g_gan": g_gan.detach(),
-            "g_id": g_id.detach(), "d_real": torch.sigmoid(d[:n]).mean().detach(),
-            "d_fake": torch.sigmoid(d[n:]).mean().detach()}
+    out = {"d_loss": d_loss.detach(), "c_loss": c_loss.detach(), "g_gan": g_gan.detach(),
+           "g_id": g_id.detach(), "d_real": torch.sigmoid(d[:n]).mean().detach(),
+           "d_fake": torch.sigmoid(d[n:]).mean().detach()}
+    if g_gender is not None:
+        out["g_gender"] = g_gender.detach()
+    return out
 
 
 class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
@@ -128,10 +155,11 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     selection = None  # the last step is exported: no test identity may pick the checkpoint
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
-                 "eval_every": 0, "progress": False, "source": "synth", "log_every": 1},
+                 "eval_every": 0, "progress": False, "source": "synth", "log_every": 1,
+                 "spare_voices": 4},
         # About 14 minutes on the 2 cores (0.2 s a step): docs/results/voice2face.md.
         "cpu-small": {"g_width": 16, "d_width": 16, "steps": 4000, "batch_size": 32,
-                      "resize": True, "balance_gender": True,
+                      "resize": True, "balance_gender": True, "spare_voices": 16,
                       "checkpoint_every": 400, "log_every": 20, "eval_every": 0, "threads": 2},
         # The paper's sizes: batch 128, 100K iterations (the official code runs 50K), RGB,
         # the official generator; a GPU run.
@@ -143,6 +171,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         super().__init__(config)
         self._faces: tuple[torch.Tensor, torch.Tensor] | None = None
         self._face_pools: list[torch.Tensor] | None = None
+        self._spare: tuple[torch.Tensor, torch.Tensor] | None = None
 
     # -- data and modules -----------------------------------------------------------
     def architecture(self) -> Voice2FaceArchitecture:
@@ -205,6 +234,26 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
             out[rows] = pool[(u.cpu()[rows] * len(pool)).long().clamp(max=len(pool) - 1)]
         return out
 
+    def spare_pool(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Spare voices, gender-balanced rows, and each row's allowed classes ``[M, k]``."""
+        if self._spare is None:
+            emb, female = self.tables().spare()
+            rows = balanced_rows(female)
+            train = load_assignment().split("train")
+            class_female = torch.tensor([f.gender == "female" for f in train])
+            allowed = class_female[None, :] == torch.from_numpy(female[rows])[:, None]
+            self._spare = (torch.from_numpy(np.ascontiguousarray(emb[rows], dtype=np.float32)),
+                           allowed)
+        return self._spare
+
+    def _draw_spare(self, ctx: StepContext) -> tuple[torch.Tensor, torch.Tensor] | None:
+        m = self.config.spare_voices
+        if m == 0:
+            return None
+        emb, allowed = self.spare_pool()
+        pick = (ctx.rand(m).cpu() * len(emb)).long().clamp(max=len(emb) - 1)
+        return emb[pick].to(ctx.device), allowed[pick].to(ctx.device)
+
     # -- one step -------------------------------------------------------------------------
     def train_step(self, batch: Any, ctx: StepContext) -> Mapping[str, Any]:
         voice, label = batch["voice"], batch["label"]
@@ -216,9 +265,11 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         if self.config.flip:
             mirror = (ctx.rand(n) < 0.5)[:, None, None, None]
             real = torch.where(mirror, real.flip(3), real)
-        noise = ctx.randn(n, voice.shape[1]) if self.config.voice_noise > 0 else None
+        spare = self._draw_spare(ctx)
+        m = 0 if spare is None else len(spare[0])
+        noise = ctx.randn(n + m, voice.shape[1]) if self.config.voice_noise > 0 else None
         return gan_step(ctx.modules["generator"], ctx.modules["critic"], ctx.optimize, voice,
-                        label, real, real_label, noise, self.config.voice_noise)
+                        label, real, real_label, noise, self.config.voice_noise, spare)
 
     # -- inference, evaluation, card ----------------------------------------------------------
     def pipeline(self, modules: Mapping[str, nn.Module]) -> Voice2FacePipeline:

@@ -10,17 +10,21 @@ data set's recording jitter drawn from a seeded generator.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .assignment import FaceIdentity, load_assignment
-from .data import VoiceTable
+from .data import Probe, VoiceTable, probe_table
 from .voiceenc import EncoderName, embed_wave
 
-__all__ = ["PLANS", "Utterance", "plan_table", "synth_table", "table_for"]
+if TYPE_CHECKING:
+    from engine.data.voices_table import Voice
+
+__all__ = ["PLANS", "Utterance", "plan_table", "spare_mbrola", "synth_table", "table_for"]
 
 #: (rate, pitch) cells: a training cell and a held-out one (odd parity in the 5 x 5 grid).
 TRAIN_CELL = (1.0, 1.0)
@@ -29,18 +33,30 @@ HELD_OUT_CELL = (1.12, 0.94)
 
 @dataclass(frozen=True)
 class Utterance:
-    face: str
-    role: str  # train / known-test / unseen
+    face: str  # Olivetti name; for a ``spare`` utterance the voice id (engine/voice)
+    role: str  # train / known-test / unseen / spare
     sentence: int  # index into the data set's six sentences
     cell: tuple[float, float]
 
 
 def _plan(train: list[str], test: list[str], train_sentences: tuple[int, ...],
-          known: tuple[int, ...], unseen: tuple[int, ...]) -> tuple[Utterance, ...]:
+          known: tuple[int, ...], unseen: tuple[int, ...],
+          spare: tuple[str, ...] = ()) -> tuple[Utterance, ...]:
     out = [Utterance(f, "train", k, TRAIN_CELL) for f in train for k in train_sentences]
     out += [Utterance(f, "known-test", k, HELD_OUT_CELL) for f in train for k in known]
     out += [Utterance(f, "unseen", k, HELD_OUT_CELL) for f in test for k in unseen]
+    out += [Utterance(v, "spare", k, TRAIN_CELL) for v in spare for k in train_sentences]
     return tuple(out)
+
+
+def spare_mbrola() -> tuple[str, ...]:
+    """One woman's and one man's mbrola voice whose person is assigned to no face."""
+    from engine.data.voices_table import discover_voices
+
+    taken = {f.voice_identity for f in load_assignment().faces}
+    free = sorted((v for v in discover_voices() if v.engine == "mbrola"
+                   and v.identity not in taken), key=lambda v: v.id)
+    return tuple(next(v.id for v in free if v.gender == g) for g in ("female", "male"))
 
 
 def _faces(split: str) -> list[str]:
@@ -51,36 +67,44 @@ def _faces(split: str) -> list[str]:
 #: voices only, the quickest to start);
 #: ``quality``: the quality test (15 training identities, every test identity).
 PLANS = {
-    "tiny": lambda: _plan(["s1", "s2", "s10", "s4"], ["s8", "s9"], (0, 1), (4,), (4,)),
+    "tiny": lambda: _plan(["s1", "s2", "s10", "s4"], ["s8", "s9"], (0, 1), (4,), (4,),
+                          spare_mbrola()),
     "quality": lambda: _plan(_faces("train")[:15], _faces("test"), (), (4, 5), (4, 5)),
 }
 
 
-def _speak(face: FaceIdentity, utt: Utterance, seed: int) -> np.ndarray:
+def _probe(utt: Utterance, faces: dict[str, FaceIdentity], voices: dict[str, Voice],
+           seed: int) -> Probe:
+    """Speak ``utt`` with the data set's texts and a seeded recording jitter."""
     from engine.data.voices import SENTENCES
     from engine.data.voices_synth import apply_jitter, draw_jitter
-    from engine.data.voices_table import discover_voices
 
     from .speech import synthesise
 
-    voices = {v.id: v for v in discover_voices()}
-    voice = voices.get(face.voices[0])
+    face = faces.get(utt.face)
+    voice_id = face.voices[0] if face is not None else utt.face
+    voice = voices.get(voice_id)
     english = voice is not None and voice.language == "en"
     text = SENTENCES["en" if english else "other"][utt.sentence]
-    clip = synthesise(face.voices[0], text, *utt.cell)
-    rng = np.random.default_rng([seed, face.index, utt.sentence])
-    return apply_jitter(clip, draw_jitter(rng), rng)
+    clip = synthesise(voice_id, text, *utt.cell)
+    if face is None:  # a spare voice: jitter keyed by its name, apart from the faces' keys
+        rng = np.random.default_rng([seed, 1000, utt.sentence, *voice_id.encode()])
+        probe = Probe(utt.role, -1, "sentence", voices[voice_id].gender, clip)
+    else:
+        rng = np.random.default_rng([seed, face.index, utt.sentence])
+        probe = Probe(utt.role, face.index, "sentence", face.gender, clip)
+    return dataclasses.replace(probe, clip=apply_jitter(clip, draw_jitter(rng), rng))
 
 
 def plan_table(plan: tuple[Utterance, ...], encoder: EncoderName = "resemblyzer",
                seed: int = 0) -> VoiceTable:
     """Speak and embed every utterance of ``plan``."""
+    from engine.data.voices_table import discover_voices
+
     faces = {f.face: f for f in load_assignment().faces}
-    clips = [_speak(faces[u.face], u, seed) for u in plan]
-    return VoiceTable(np.stack([embed_wave(c, encoder) for c in clips]),
-                      np.array([faces[u.face].index for u in plan]),
-                      np.array([u.role for u in plan]), np.array(["sentence"] * len(plan)),
-                      np.array([len(c) / 16000 for c in clips], dtype=np.float32))
+    voices = {v.id: v for v in discover_voices()}
+    rows = [_probe(u, faces, voices, seed) for u in plan]
+    return probe_table(np.stack([embed_wave(r.clip, encoder) for r in rows]), rows)
 
 
 @functools.cache
