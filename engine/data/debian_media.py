@@ -1,7 +1,7 @@
-"""Real drawings and recordings from Debian's GCompris, Tux Paint and Scratch packages.
+"""Real drawings and recordings from Debian's GCompris and Tux Paint packages.
 
-Four Debian (main) packages hold the only real instrument and animal pictures
-and recordings reachable offline besides openclipart's drawings:
+Three Debian (main) packages hold the only real instrument pictures and
+recordings reachable offline besides openclipart's drawings:
 
 * ``gcompris-qt-data``: Qt resource archives; ``instruments.rcc`` pairs 26
   instruments with a recording and an SVG drawing each, and
@@ -10,15 +10,12 @@ and recordings reachable offline besides openclipart's drawings:
   ``/usr/share/tuxpaint/stamps``, a few with a recorded sound effect beside
   them (``cello.ogg``); the ``*_desc_xx.ogg`` files are spoken descriptions, not
   instruments;
-* ``scratch``: Scratch 1.4's media library (CC BY-SA 3.0) under
-  ``/usr/share/scratch/Media``: animal recordings (``Sounds/Animal/Dog1.wav``)
-  and sprite drawings (``Costumes/Animals/cow1.gif``);
 * ``openclipart-png`` (read by :mod:`engine.data.clipart`).
 
 A piece of media is named by a *reference* ``"<source>:<path>"``:
 ``"gcompris:instruments/cello.svg"`` (archive ``instruments.rcc``, file
-``resource/cello.svg`` inside it), ``"tuxpaint:hobbies/music/wind/bassoon.png"``,
-``"scratch:Sounds/Animal/Owl.wav"`` or ``"openclipart:recreation/music/oboe_ganson.png"``. The builders record the
+``resource/cello.svg`` inside it), ``"tuxpaint:hobbies/music/wind/bassoon.png"``
+or ``"openclipart:recreation/music/oboe_ganson.png"``. The builders record the
 file each reference comes from, so the manifest's checksums cover them.
 SVGs are rasterised with ``rsvg-convert`` (Debian ``librsvg2-bin``).
 """
@@ -42,12 +39,10 @@ __all__ = ["media_bytes", "media_file", "open_picture", "read_recording", "tuxpa
 GCOMPRIS_DIRS = (Path("/usr/share/gcompris-qt/rcc"),)
 TUXPAINT_DIRS = (Path("/usr/share/tuxpaint/stamps"),)
 OPENCLIPART_DIRS = (Path("/usr/share/openclipart/png"),)
-SCRATCH_DIRS = (Path("/usr/share/scratch/Media"),)
 _INSTALL = {
     "gcompris": "apt-get install gcompris-qt-data",
     "tuxpaint": "apt-get install tuxpaint-stamps-default",
     "openclipart": "apt-get install openclipart-png",
-    "scratch": "apt-get install scratch",
 }
 #: Pixels on the long side an SVG is rasterised at (the builders shrink from there).
 SVG_PIXELS = 512
@@ -56,11 +51,11 @@ SVG_PIXELS = 512
 def _root(source: str) -> Path:
     """The folder a source's files live in: the data dir's copy first, then Debian's."""
     local = {"gcompris": "gcompris-qt/rcc", "tuxpaint": "tuxpaint/stamps",
-             "openclipart": "openclipart", "scratch": "scratch/Media"}
+             "openclipart": "openclipart"}
     system = {"gcompris": GCOMPRIS_DIRS, "tuxpaint": TUXPAINT_DIRS,
-              "openclipart": OPENCLIPART_DIRS, "scratch": SCRATCH_DIRS}
+              "openclipart": OPENCLIPART_DIRS}
     if source not in system:
-        raise DataError(f"unknown media source {source!r} ({', '.join(system)})")
+        raise DataError(f"unknown media source {source!r} (gcompris, tuxpaint, openclipart)")
     for root in (data_dir() / local[source], *system[source]):
         if root.is_dir():
             return root

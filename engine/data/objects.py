@@ -123,7 +123,7 @@ def _crops(clip: np.ndarray, count: int, n: int, rate: int,
 
 class ObjectSoundsBuilder(DatasetBuilder):
     name = "object-sounds"
-    version = "1.1.0"
+    version = "1.0.0"
     defaults: ClassVar[dict[str, Any]] = {
         "tiny": False, "renders": 30, "recording_crops": 24, "animal_crops": 96,
         "digit_takes": 25, "sample_rate": 22050, "clip_seconds": 1.0,
@@ -134,20 +134,20 @@ class ObjectSoundsBuilder(DatasetBuilder):
         summary="31 musical instruments (30 seeded soundfont phrases or rhythms per soundfont "
                 "from 3 GM soundfonts, plus 24 varied crops of each real GCompris / Tux Paint "
                 "recording), 10 spoken digits (FSDD, 6 speakers x 25 takes) and 10 farm "
-                "animals (96 varied crops of their 2-6 real recordings), as peak-normalised "
+                "animals (96 varied crops of their 1-4 real recordings), as peak-normalised "
                 "1 s clips at 22.05 kHz (int16).",
         source="FluidSynth renders (FluidR3_GM, MuseScore General Lite, TimGM6mb); Debian "
-               "gcompris-qt-data, tuxpaint-stamps-default and scratch recordings; FSDD from "
+               "gcompris-qt-data and tuxpaint-stamps-default recordings; FSDD from "
                "../shared/data (checksums in the manifest).",
         license="soundfonts: MIT / GPL-2; GCompris: GPL (one CC Sampling Plus drum kit); "
-                "Tux Paint: GPL-2; Scratch media: CC BY-SA 3.0; FSDD: CC BY-SA 4.0",
+                "Tux Paint: GPL-2; FSDD: CC BY-SA 4.0",
         splits="by source: one whole recording per class held out where a class has two or "
-               "more (the instruments with one recording and their crops use the "
+               "more (the cat, the instruments with one recording and their crops use the "
                "recording's last 30%: meta window_split_classes); one FSDD speaker held out; "
                "renders 90/10 (every render is its own phrase).",
         differences="Stands in for the paper's SoundNet-Flickr sounds (52 unlisted classes, "
                     "2,000 pairs each, labelled by SoundNet): clean single-source sounds, "
-                    "mostly rendered, with only 2-6 real recordings per animal.",
+                    "mostly rendered, with only 1-4 real recordings per animal.",
     )
 
     def build(self, ctx: BuildContext) -> None:
@@ -166,7 +166,7 @@ class ObjectSoundsBuilder(DatasetBuilder):
         paths = [find_soundfont(f) for f in fonts]
         for f, path in zip(fonts, paths, strict=True):
             ctx.record_input(path, f"soundfont {f}")
-        sources = [*fonts, "gcompris", "tuxpaint", "fsdd", "scratch"]
+        sources = [*fonts, "gcompris", "tuxpaint", "fsdd"]
         clips: list[np.ndarray] = []
         rows: list[tuple[int, int, bool]] = []  # class, source, test?
         origins: list[str] = []  # the recording, speaker or render each clip comes from
@@ -285,18 +285,17 @@ def _digit_picture(image: np.ndarray, size: int) -> np.ndarray:
 
 class ObjectPicturesBuilder(DatasetBuilder):
     name = "object-pictures"
-    version = "1.1.0"
+    version = "1.0.0"
     defaults: ClassVar[dict[str, Any]] = {"tiny": False, "per_class": 160, "size": 64}
     card = DatasetCard(
         title="object-pictures: pictures of the 51 object-sounds classes",
         summary="160 pictures per class at 64x64 RGB: augmented real drawings (openclipart, "
                 "GCompris, Tux Paint) of 31 instruments, augmented drawings and photos "
-                "(GCompris, Tux Paint, Scratch) of 10 farm animals, and MNIST digits (upscaled "
-                "grey).",
-        source="Debian openclipart-png, gcompris-qt-data, tuxpaint-stamps-default and scratch; MNIST "
+                "(GCompris, Tux Paint) of 10 farm animals, and MNIST digits (upscaled grey).",
+        source="Debian openclipart-png, gcompris-qt-data and tuxpaint-stamps-default; MNIST "
                "from ../shared/data (checksums in the manifest).",
-        license="openclipart: public domain; GCompris: GPL-3; Tux Paint: GPL-2; Scratch: CC "
-                "BY-SA 3.0; MNIST: CC BY-SA 3.0",
+        license="openclipart: public domain; GCompris: GPL-3; Tux Paint: GPL-2; MNIST: CC BY-SA "
+                "3.0",
         splits="by drawing: a quarter of each class's drawings (at least one) is held out; "
                "classes with one drawing split its augmentations (meta "
                "augmentation_split_classes); digits: 80% from MNIST's train images, 20% from "

@@ -4,8 +4,8 @@ The paper's 52 classes come from SoundNet-Flickr pairs that share a label; none
 of that is offline. This table builds 51 classes from what is: 31 musical
 instruments (soundfont renders plus GCompris / Tux Paint recordings; drawings
 from openclipart, GCompris and Tux Paint), 10 spoken digits (FSDD speakers;
-MNIST digits) and 10 farm animals (real recordings only, two to six per class;
-GCompris drawings and photos, Tux Paint stamps, Scratch sprites).
+MNIST digits) and 10 farm animals (real recordings only, two to four per class
+except the cat's one; GCompris drawings and photos, Tux Paint stamps).
 Media are named by :mod:`engine.data.debian_media` references.
 """
 
@@ -23,8 +23,6 @@ _GF = "gcompris:explore_farm_animals/animals/"
 _GM = "gcompris:memory-sound/"
 _TP = "tuxpaint:hobbies/music/"
 _TA = "tuxpaint:animals/"
-_SS = "scratch:Sounds/Animal/"
-_SC = "scratch:Costumes/Animals/"
 
 
 @dataclass(frozen=True)
@@ -124,20 +122,16 @@ def _animal(name: str, drawings: tuple[str, ...], recordings: tuple[str, ...]) -
 
 
 _ANIMALS = (
-    _animal("cat", (_GF + "cat.svg", _GF + "cat.webp", _TA + "mammals/cats/kitten.svg",
-                    _SC + "cat1-a.gif", _SC + "cat3.png"),
-            (_GF + "cat.ogg", _SS + "Kitten.wav", _SS + "Meow.wav")),
-    _animal("dog", (_GF + "dog.svg", _GF + "dog.webp", _TA + "mammals/dogs/dog.png",
-                    _SC + "dog1-a.png", _SC + "dog2-a.png"),
+    _animal("cat", (_GF + "cat.svg", _GF + "cat.webp", _TA + "mammals/cats/kitten.svg"),
+            (_GF + "cat.ogg",)),
+    _animal("dog", (_GF + "dog.svg", _GF + "dog.webp", _TA + "mammals/dogs/dog.png"),
             (_GF + "dog.ogg", _TA + "mammals/dogs/dog.ogg", _GM + "LRBark_1_LA_cut.ogg",
-             _GM + "LRBark_3_LA_cut.ogg", _SS + "Dog1.wav", _SS + "Dog2.wav")),
+             _GM + "LRBark_3_LA_cut.ogg")),
     _animal("cow", (_GF + "cow.svg", _GF + "cow.webp", _TA + "mammals/bovines/cow.png",
-                    _TA + "mammals/bovines/cow_white.png", _SC + "cow1.gif"),
+                    _TA + "mammals/bovines/cow_white.png"),
             (_GF + "cow.ogg", _TA + "mammals/bovines/cow.ogg", _TA + "mammals/bovines/cow_white.ogg")),
-    _animal("horse", (_GF + "horse.svg", _GF + "horse.webp", _TA + "mammals/equines/horse.png",
-                      _SC + "horse1-a.png", _SC + "horse2.png"),
-            (_GF + "horse.ogg", _TA + "mammals/equines/horse.ogg", _SS + "Horse.wav",
-             _SS + "HorseGallop.wav")),
+    _animal("horse", (_GF + "horse.svg", _GF + "horse.webp", _TA + "mammals/equines/horse.png"),
+            (_GF + "horse.ogg", _TA + "mammals/equines/horse.ogg")),
     _animal("pig", (_GF + "pig.svg", _GF + "pig.webp", _TA + "mammals/pig.png",
                     _TA + "mammals/pig_golden.png", _TA + "mammals/pig_golden2.png"),
             (_GF + "pig.ogg", _TA + "mammals/pig.ogg", _TA + "mammals/pig_golden.ogg",
@@ -147,15 +141,14 @@ _ANIMALS = (
             (_GF + "sheep.ogg", _TA + "mammals/bovines/sheep.ogg",
              _TA + "mammals/bovines/sheep_lamb.ogg")),
     _animal("duck", (_GF + "duck.svg", _GF + "duck.webp", _TA + "birds/duck.png",
-                     _TA + "birds/drake.png", _SC + "duck1.png"),
-            (_GF + "duck.ogg", _TA + "birds/duck.ogg", _TA + "birds/drake.ogg", _SS + "Duck.wav")),
+                     _TA + "birds/drake.png"),
+            (_GF + "duck.ogg", _TA + "birds/duck.ogg", _TA + "birds/drake.ogg")),
     _animal("chicken", (_GF + "chicken.svg", _GF + "chicken.webp", _TA + "birds/hen.png",
                         _TA + "birds/rooster.png", _TA + "birds/chicken_profile.png"),
-            (_GF + "chickens.ogg", _TA + "birds/hen.ogg", _TA + "birds/rooster.ogg",
-             _SS + "Rooster.wav")),
+            (_GF + "chickens.ogg", _TA + "birds/hen.ogg", _TA + "birds/rooster.ogg")),
     _animal("owl", (_GF + "owl.svg", _GF + "owl.webp", _TA + "birds/owl.png"),
-            (_GF + "owl.ogg", _TA + "birds/owl.ogg", _SS + "Owl.wav")),
-    _animal("frog", (_TA + "amphibians/frog.png", _TA + "amphibians/frog-1.png", _SC + "frog1.gif"),
+            (_GF + "owl.ogg", _TA + "birds/owl.ogg")),
+    _animal("frog", (_TA + "amphibians/frog.png", _TA + "amphibians/frog-1.png"),
             (_TA + "amphibians/frog.ogg", _GM + "LRFrogsInPondDuringStormLACut.ogg")),
 )
 
