@@ -69,7 +69,7 @@ _DEVIATIONS = (
     "- Training: Algorithm 1's three separate updates (D; C on real faces; G), Adam 2e-4 "
     "(0.5, 0.999); batch {batch} and {steps} steps (paper: 128 and 100K; official code 50K); as "
     "in the official code, 0.05 N(0,1) noise on the unit voice embedding and mirrored real faces. "
-    "{balance}\n"
+    "{balance}{spare}{augment}\n"
     "- Data: 30 training identities and 1,428 voice probes instead of 924 identities and "
     "113K segments; the identity task is 30-way (chance 3.3% / 16.7%), not 924-way.\n"
     "- Gender: judged by the gender of the nearest real identity in dlib's face embedding "
@@ -111,7 +111,17 @@ def card_for(arch: Voice2FaceArchitecture, config: dict[str, Any]) -> CardInfo:
                     if arch.resize else ""),
             balance=("Ours: every batch's voices and real faces are half women's (the stream "
                      "repeats the 2 women's probes and faces), since a uniform draw shows a woman "
-                     "once in 15." if config.get("balance_gender") else "")),
+                     "once in 15." if config.get("balance_gender") else ""),
+            spare=(f" Ours: each step also draws {config.get('spare_voices')} voices of the "
+                   "`voices` identities assigned to no face (41 women, 29 men; never a test "
+                   "identity) and asks F_c to put the face generated from each among the "
+                   "training identities of the speaker's gender: the paper learns gender from "
+                   "924 identities, we have 2 women among 30." if config.get("spare_voices")
+                   else ""),
+            augment=(" Ours: every face the critic sees, real or fake, gets a random colour "
+                     "change, shift and cutout (differentiable augmentation, Zhao et al. 2020), "
+                     "so F_d cannot win by memorising the 300 training photos."
+                     if config.get("diff_augment") else "")),
         paper_metrics=dict(PAPER_METRICS),
         eval_dataset="voices+olivetti",
         eval_split=str(config.get("final_split", "test")),
