@@ -66,3 +66,14 @@ def test_builtin_recipe_is_registered_lazily() -> None:
     assert issubclass(find_recipe("toy-gan"), Recipe)
     with pytest.raises(XmodalError, match="did you mean 'toy-gan'"):
         find_recipe("toy-gam")
+
+
+def test_uniform_index_stays_inside_each_pool() -> None:
+    import torch
+
+    from engine.train import uniform_index
+
+    u = torch.tensor([0.0, 0.49, 0.5, 0.999999, 1.0])
+    assert uniform_index(u, 2).tolist() == [0, 0, 1, 1, 1]  # u = 1.0 is clamped, not 2
+    sizes = torch.tensor([1, 3, 4, 10, 7])
+    assert uniform_index(u, sizes).tolist() == [0, 1, 2, 9, 6]

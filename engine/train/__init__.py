@@ -20,7 +20,7 @@ from .._lazy import lazy_getattr
 if TYPE_CHECKING:
     from .checkpoint import CheckpointStore
     from .config import REQUIRED_PRESETS, RecipeConfig, parse_overrides
-    from .context import StepContext
+    from .context import StepContext, uniform_index
     from .evaluate import evaluate
     from .guard import TrainingDiverged, TrainingInterrupted
     from .loop import TrainResult, train
@@ -43,6 +43,7 @@ __all__ = [
     "read_log",
     "recipe_for_pipeline",
     "train",
+    "uniform_index",
 ]
 
 _WHERE = {
@@ -51,6 +52,7 @@ _WHERE = {
     "RecipeConfig": "config",
     "parse_overrides": "config",
     "StepContext": "context",
+    "uniform_index": "context",
     "evaluate": "evaluate",
     "TrainingDiverged": "guard",
     "TrainingInterrupted": "guard",

@@ -15,7 +15,16 @@ from typing import Any
 import torch
 from torch import nn
 
-__all__ = ["StepContext"]
+__all__ = ["StepContext", "uniform_index"]
+
+
+def uniform_index(u: torch.Tensor, size: int | torch.Tensor) -> torch.Tensor:
+    """Indices in ``[0, size)`` from uniform ``u`` in [0, 1) (``size`` may differ per element).
+
+    The one mapping from the loop's seeded uniform noise to a pick from a pool, so every
+    recipe that draws rows, faces or pictures draws them the same way.
+    """
+    return (u * size).long().clamp(max=size - 1)
 
 
 class StepContext:
@@ -82,3 +91,7 @@ class StepContext:
     def rand(self, *shape: int) -> torch.Tensor:
         """Uniform [0, 1) noise for this process's ``shape[0]`` samples of the step."""
         return self._per_sample(torch.rand, shape)
+
+    def randindex(self, n: int, size: int) -> torch.Tensor:
+        """``n`` uniform picks from a pool of ``size`` (one :meth:`rand` draw), on the CPU."""
+        return uniform_index(self.rand(n).cpu(), size)

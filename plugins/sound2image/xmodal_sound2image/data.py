@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from engine.errors import DataError
+from engine.train import uniform_index
 
 from .audio import LogMel
 
@@ -62,7 +63,7 @@ def sample_same_class(labels: torch.Tensor, pool_labels: torch.Tensor, u: torch.
     if bool((count == 0).any()):
         missing = sorted({int(c) for c in labels[count == 0]})
         raise DataError(f"no picture of class(es) {missing} to pair with")
-    pick = start + (u.cpu() * count).long().clamp(max=count - 1)
+    pick = start + uniform_index(u.cpu(), count)
     return order[pick]
 
 

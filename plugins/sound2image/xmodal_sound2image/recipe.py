@@ -28,7 +28,7 @@ from pydantic import Field, model_validator
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext
+from engine.train import Recipe, RecipeConfig, StepContext, uniform_index
 
 from .multimodal import LossWeights, multimodal_losses
 from .pipeline import Sound2ImageArchitecture, Sound2ImageNet, Sound2ImagePipeline, SoundEncoder
@@ -222,7 +222,7 @@ class Sound2ImageRecipe(Recipe[Sound2ImageConfig]):
         part = self.data()
         u = ctx.rand(n).cpu()
         if labels is None:
-            return (u * len(part.picture)).long().clamp(max=len(part.picture) - 1)
+            return uniform_index(u, len(part.picture))
         from .data import sample_same_class
 
         return sample_same_class(labels.cpu(), part.picture_label, u)

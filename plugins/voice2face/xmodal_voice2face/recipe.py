@@ -42,7 +42,7 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext
+from engine.train import Recipe, RecipeConfig, StepContext, uniform_index
 
 from .assignment import load_assignment
 from .augment import diff_augment
@@ -185,6 +185,11 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         self._face_pools: list[torch.Tensor] | None = None
         self._spare: tuple[torch.Tensor, torch.Tensor] | None = None
 
+    @staticmethod
+    def _class_female() -> torch.Tensor:
+        """Whether each of F_c's classes (the training identities, in order) is a woman."""
+        return torch.tensor([f.gender == "female" for f in load_assignment().split("train")])
+
     # -- data and modules -----------------------------------------------------------
     def architecture(self) -> Voice2FaceArchitecture:
         c = self.config
@@ -237,13 +242,12 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         """Real-face indices, a woman's where ``side`` < 0.5 and a man's otherwise, ``u`` within."""
         if self._face_pools is None:  # once per run, not once per step
             _, labels = self.train_faces()
-            train = load_assignment().split("train")
-            female = torch.tensor([train[int(k)].gender == "female" for k in labels])
+            female = self._class_female()[labels]
             self._face_pools = [female.nonzero()[:, 0], (~female).nonzero()[:, 0]]
         out = torch.empty(len(u), dtype=torch.long)
         for g, pool in enumerate(self._face_pools):
             rows = (side.cpu() < 0.5) if g == 0 else (side.cpu() >= 0.5)
-            out[rows] = pool[(u.cpu()[rows] * len(pool)).long().clamp(max=len(pool) - 1)]
+            out[rows] = pool[uniform_index(u.cpu()[rows], len(pool))]
         return out
 
     def spare_pool(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -251,9 +255,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         if self._spare is None:
             emb, female = self.tables().spare()
             rows = balanced_rows(female)
-            train = load_assignment().split("train")
-            class_female = torch.tensor([f.gender == "female" for f in train])
-            allowed = class_female[None, :] == torch.from_numpy(female[rows])[:, None]
+            allowed = self._class_female()[None, :] == torch.from_numpy(female[rows])[:, None]
             self._spare = (torch.from_numpy(np.ascontiguousarray(emb[rows], dtype=np.float32)),
                            allowed)
         return self._spare
@@ -263,7 +265,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         if m == 0:
             return None
         emb, allowed = self.spare_pool()
-        pick = (ctx.rand(m).cpu() * len(emb)).long().clamp(max=len(emb) - 1)
+        pick = ctx.randindex(m, len(emb))
         return emb[pick].to(ctx.device), allowed[pick].to(ctx.device)
 
     # -- one step -------------------------------------------------------------------------
@@ -272,7 +274,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         n = len(voice)
         faces, face_labels = self.train_faces()
         pick = self._pick_faces(ctx.rand(n), ctx.rand(n)) if self.config.balance_gender else \
-            (ctx.rand(n) * len(faces)).long().clamp(max=len(faces) - 1).cpu()
+            ctx.randindex(n, len(faces))
         real, real_label = faces[pick].to(ctx.device), face_labels[pick].to(ctx.device)
         if self.config.flip:
             mirror = (ctx.rand(n) < 0.5)[:, None, None, None]

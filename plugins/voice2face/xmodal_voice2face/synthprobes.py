@@ -10,7 +10,6 @@ data set's recording jitter drawn from a seeded generator.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -89,11 +88,11 @@ def _probe(utt: Utterance, faces: dict[str, FaceIdentity], voices: dict[str, Voi
     clip = synthesise(voice_id, text, *utt.cell)
     if face is None:  # a spare voice: jitter keyed by its name, apart from the faces' keys
         rng = np.random.default_rng([seed, 1000, utt.sentence, *voice_id.encode()])
-        probe = Probe(utt.role, -1, "sentence", voices[voice_id].gender, clip)
+        index, gender = -1, voices[voice_id].gender
     else:
         rng = np.random.default_rng([seed, face.index, utt.sentence])
-        probe = Probe(utt.role, face.index, "sentence", face.gender, clip)
-    return dataclasses.replace(probe, clip=apply_jitter(clip, draw_jitter(rng), rng))
+        index, gender = face.index, face.gender
+    return Probe(utt.role, index, "sentence", gender, apply_jitter(clip, draw_jitter(rng), rng))
 
 
 def plan_table(plan: tuple[Utterance, ...], encoder: EncoderName = "resemblyzer",
