@@ -27,7 +27,10 @@ differs, and is why ours is cheaper:
   official code passes them twice) and computes no gradients for the
   trunk's weights, which G's update does not change;
 - fused Adam (the same update in one kernel per optimiser; the official
-  code uses the default per-tensor loop).
+  code uses the default per-tensor loop);
+- channels-last convolution weights (:mod:`xmodal_voice2face.networks`), so
+  oneDNN skips its NCHW reorders; the same float32 arithmetic. The official
+  networks run in PyTorch's default layout, as its code leaves them.
 
 Steps are timed in alternating rounds (official, ours, official, ...) and the
 median per-step time of each is kept, which is robust on a shared machine.
@@ -193,7 +196,8 @@ def main() -> None:
         "official_params": counts, "ours_params": ours_counts,
         "differences": ["e under no_grad (frozen)", "separate D, C and G updates "
                         "(Algorithm 1) with one trunk pass each", "G update: one trunk pass "
-                        "for both heads, no trunk weight gradients", "fused Adam"],
+                        "for both heads, no trunk weight gradients", "fused Adam",
+                        "channels-last convolution weights"],
         "torch": torch.__version__, "machine": platform.machine(),
     }
     write_result(args, result)

@@ -7,10 +7,11 @@ from pathlib import Path
 import torch
 from xmodal_voice2face.assignment import load_assignment
 from xmodal_voice2face.networks import FaceCritic, Generator
-from xmodal_voice2face.recipe import gan_step, make_optimizers
+from xmodal_voice2face.recipe import gan_step, make_optimizers, update_average
 from xmodal_voice2face.voiceenc import VoiceEmbedNet, VoiceEncoder
 
-from engine.train.testing import check_recipe
+from engine.loading import load_folder
+from engine.train.testing import check_recipe, checkpoint_tensors
 
 
 def test_tiny_run_passes_the_recipe_checker(tmp_path: Path) -> None:
@@ -19,6 +20,35 @@ def test_tiny_run_passes_the_recipe_checker(tmp_path: Path) -> None:
                 "gender_match", "match_1v2_train", "match_1v2_test", "match_1v2_test_stratified",
                 "id_trials", "gender_trials", "match_1v2_test_trials"):
         assert key in result.metrics
+    # The test preset averages F_g (ema 0.5): the export is the average, not F_g's last weights.
+    saved = checkpoint_tensors(tmp_path / "run")
+    exported = load_folder(result.model_dir).persistent_state_dict()
+    key = "generator.net.0.weight"
+    assert torch.equal(exported[f"translator.{key}"], saved[f"generator_ema.{key[10:]}"])
+    assert not torch.equal(saved[key], saved[f"generator_ema.{key[10:]}"])
+
+
+def test_moving_average_lerps_weights_and_copies_statistics() -> None:
+    torch.manual_seed(0)
+    model, average = Generator(8, 1, 1, dcgan=True), Generator(8, 1, 1, dcgan=True)
+    model(torch.randn(4, 8))  # train mode: moves the batch-norm statistics
+    start = [p.clone() for p in average.parameters()]
+    update_average(average, model, 0.9)
+    for a, s, m in zip(average.parameters(), start, model.parameters(), strict=True):
+        torch.testing.assert_close(a, 0.9 * s + 0.1 * m)
+        assert not a.requires_grad or a.grad is None
+    for a, m in zip(average.buffers(), model.buffers(), strict=True):
+        assert torch.equal(a, m)
+
+
+def test_networks_keep_channels_last_weights_and_save_contiguous() -> None:
+    g, critic = Generator(8, 2, 1), FaceCritic(3, 2, 1)
+    conv = [p for p in [*g.parameters(), *critic.parameters()] if p.ndim == 4]
+    assert all(p.is_contiguous(memory_format=torch.channels_last) for p in conv)
+    restored = Generator(8, 2, 1)
+    restored.load_state_dict({k: v.contiguous() for k, v in g.state_dict().items()})
+    assert all(torch.equal(a, b) for a, b in zip(restored.parameters(), g.parameters(), strict=True))
+    assert next(restored.parameters()).is_contiguous(memory_format=torch.channels_last)
 
 
 def test_no_gradient_reaches_the_frozen_encoder() -> None:

@@ -7,6 +7,12 @@ code: no batch norm and no output activation in the generator (its output is
 clamped to [-1, 1] at inference), no activation after the trunk's last conv,
 and bias-free linear heads.
 
+Both networks keep their convolution weights channels-last (NHWC): on a CPU,
+oneDNN's convolutions then skip the reorders between PyTorch's NCHW and their
+own blocked layout, which took about a fifth of a training step (measured in
+``benchmarks/voice2face_step.py``). The layout is not part of the weights:
+saved state is contiguous, and loading copies into the channels-last tensors.
+
 ``width`` scales every layer: the generator has 16w, 8w, 4w, 2w, w channels
 (paper: w = 64, i.e. 1024 ... 64), the trunk w', 2w' ... 16w' (paper: w' = 32).
 """
@@ -70,6 +76,7 @@ class Generator(Translator):
         if dcgan:
             layers.append(nn.Tanh())
         self.net = nn.Sequential(*layers)
+        self.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # (stubs lack it)
 
     def generate(self, voice: torch.Tensor) -> torch.Tensor:
         """Training-time output (unclamped) from already-normalised embeddings."""
@@ -110,6 +117,7 @@ class FaceCritic(nn.Module):
         self.trunk = FaceTrunk(width, channels)
         self.d = nn.Linear(TRUNK_DIM, 1, bias=False)
         self.c = nn.Linear(TRUNK_DIM, classes, bias=False)
+        self.to(memory_format=torch.channels_last)  # type: ignore[call-overload]  # (stubs lack it)
 
     def forward(self, face: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.trunk(face)
