@@ -29,14 +29,14 @@ def test_known_speakers_get_their_assigned_face(metrics: dict[str, float]) -> No
     assert metrics["id_top1"] >= 0.617  # the paper's top-1 (924-way there, 30-way here)
     assert metrics["id_top5"] >= 0.823
     assert metrics["id_top1_independent"] >= 0.8  # never saw a fake (measures 0.933); chance 0.033
-    # dlib's own view: the bundle measures 0.875 here (0.891 on the data set), below the
-    # paper's 0.9683 and the 0.90 bar; held a little under that, so a regression to the
-    # previous bundle's 0.81 here fails.
-    assert metrics["match_1v2_train"] >= 0.84
+    # dlib's own view: the bundle measures 0.882 on these 30 synthesised probes and 0.929
+    # on the data set's 114 (the 0.90 bar, docs/results/voice2face.md); held a little under
+    # 0.882, so a regression to the bundle before last (0.81 here) fails.
+    assert metrics["match_1v2_train"] >= 0.85
 
 
 def test_unseen_voices_are_judged_on_every_test_identity(metrics: dict[str, float]) -> None:
-    # The bar, 0.90: the bundle measures 0.972 on the data set
+    # The bar, 0.90: the bundle measures 0.986 on the data set
     # (docs/results/voice2face.md) and 1.0 here (4 female, 16 male trials); the first,
     # unbalanced bundle gave every voice a man's face (0.500 here).
     assert metrics["gender_trials"] == 20

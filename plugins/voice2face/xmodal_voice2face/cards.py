@@ -69,7 +69,7 @@ _DEVIATIONS = (
     "- Training: Algorithm 1's three separate updates (D; C on real faces; G), Adam 2e-4 "
     "(0.5, 0.999); batch {batch} and {steps} steps (paper: 128 and 100K; official code 50K); as "
     "in the official code, 0.05 N(0,1) noise on the unit voice embedding and mirrored real faces. "
-    "{balance}{spare}{augment}\n"
+    "{balance}{spare}{augment}{ema}\n"
     "- Data: 30 training identities and 1,428 voice probes instead of 924 identities and "
     "113K segments; the identity task is 30-way (chance 3.3% / 16.7%), not 924-way.\n"
     "- Gender: judged by the gender of the nearest real identity in dlib's face embedding "
@@ -121,7 +121,10 @@ def card_for(arch: Voice2FaceArchitecture, config: dict[str, Any]) -> CardInfo:
             augment=(" Ours: every face the critic sees, real or fake, gets a random colour "
                      "change, shift and cutout (differentiable augmentation, Zhao et al. 2020), "
                      "so F_d cannot win by memorising the 300 training photos."
-                     if config.get("diff_augment") else "")),
+                     if config.get("diff_augment") else ""),
+            ema=(f" Ours: the exported generator is the moving average of F_g's weights "
+                 f"(decay {config.get('ema')}, batch-norm statistics copied from F_g), as "
+                 "ProGAN and StyleGAN export theirs." if config.get("ema") else "")),
         paper_metrics=dict(PAPER_METRICS),
         eval_dataset="voices+olivetti",
         eval_split=str(config.get("final_split", "test")),

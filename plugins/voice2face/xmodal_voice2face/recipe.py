@@ -185,7 +185,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
                  "eval_every": 0, "progress": False, "source": "synth", "log_every": 1,
                  "spare_voices": 4, "diff_augment": True, "ema": 0.5},
-        # About 40-50 minutes on the 2 cores (0.4-0.5 s a step): docs/results/voice2face.md.
+        # About 35 minutes on the 2 cores (0.23 s a step): docs/results/voice2face.md.
         "cpu-small": {"g_width": 16, "d_width": 16, "steps": 8000, "batch_size": 32,
                       "resize": True, "balance_gender": True, "spare_voices": 16,
                       "diff_augment": True, "ema": 0.999,
