@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
+    from .augment import diff_augment
+    from .average import update_average
     from .checkpoint import CheckpointStore
     from .config import REQUIRED_PRESETS, RecipeConfig, parse_overrides
     from .context import StepContext, uniform_index
@@ -37,6 +39,7 @@ __all__ = [
     "TrainResult",
     "TrainingDiverged",
     "TrainingInterrupted",
+    "diff_augment",
     "evaluate",
     "find_recipe",
     "parse_overrides",
@@ -44,9 +47,12 @@ __all__ = [
     "recipe_for_pipeline",
     "train",
     "uniform_index",
+    "update_average",
 ]
 
 _WHERE = {
+    "diff_augment": "augment",
+    "update_average": "average",
     "CheckpointStore": "checkpoint",
     "REQUIRED_PRESETS": "config",
     "RecipeConfig": "config",

@@ -11,7 +11,8 @@ from xmodal_cmgan.classifier_train import train_gamma, train_sound
 from xmodal_cmgan.networks import S2IDiscriminator, S2IGenerator
 from xmodal_cmgan.recipe import s2i_step
 
-from engine.train.testing import check_recipe
+from engine.loading import load_folder
+from engine.train.testing import check_recipe, checkpoint_tensors
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,13 @@ def test_tiny_run_passes_the_recipe_checker(tmp_path: Path, frozen: dict[str, st
     assert ("sound_test_accuracy" in result.metrics) == ("encoder" not in variant)
     log = (tmp_path / "run" / "log.jsonl").read_text()
     assert ("s_wrong" in log) == bool(variant.get("wrong_pairs", True))
+    # The test preset averages G (ema 0.5): the export is the best checkpoint's average.
+    saved = checkpoint_tensors(tmp_path / "run", "best")
+    exported = load_folder(result.model_dir).persistent_state_dict()
+    average = {k[len("generator_ema."):]: v for k, v in saved.items() if k.startswith("generator_ema.")}
+    assert average and any(not torch.equal(v, saved[f"generator.{k}"]) for k, v in average.items())
+    for key, value in average.items():
+        assert any(k.endswith(key) and torch.equal(v, value) for k, v in exported.items()), key
 
 
 def test_s2i_n_never_scores_wrong_pairs() -> None:
@@ -53,3 +61,22 @@ def test_s2i_n_never_scores_wrong_pairs() -> None:
     calls.clear()
     out = s2i_step(g, d, optimize, c, x, x.flip(0), torch.randn(4, 100))
     assert len(calls) == 4 and "s_wrong" in out
+
+
+def test_augmentation_reaches_every_picture_d_sees() -> None:
+    g, d = S2IGenerator(128, 2), S2IDiscriminator(128, 2)
+    opts = {"gen": torch.optim.Adam(g.parameters()), "disc": torch.optim.Adam(d.parameters())}
+    seen: list[int] = []
+
+    def augment(x: torch.Tensor) -> torch.Tensor:
+        seen.append(len(x))
+        return x.flip(3)
+
+    def optimize(name: str, loss: torch.Tensor) -> None:
+        opts[name].zero_grad()
+        loss.backward()
+        opts[name].step()
+
+    c, x = torch.randn(4, 128), torch.rand(4, 3, 64, 64) * 2 - 1
+    s2i_step(g, d, optimize, c, x, x.flip(0), torch.randn(4, 100), augment)
+    assert seen == [4, 4, 4, 4]  # real, fake and wrong in D's update, fake in G's

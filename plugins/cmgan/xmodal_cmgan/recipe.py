@@ -13,6 +13,13 @@ autoencoder (cached per data and settings). Then every step:
    ``-[log S_r + log(1 - S_f)]``), fakes detached;
 3. G descends ``-log S_f``.
 
+Ours, off in ``paper`` and in the paper's rows: ``diff_augment`` passes every
+picture D sees (real, wrong and fake, in D's update and G's) through
+:func:`engine.train.diff_augment`, and ``ema`` > 0 exports a moving average of
+G's weights (:func:`engine.train.update_average`); voice2face's remedies for a
+critic that memorises a few hundred training pictures and a generator that
+swings from step to step.
+
 What the paper leaves open is ours and in the card: Adam 2e-4, betas (0.5,
 0.999), batch 64, |z| = 100 (GAN-CLS's defaults), the widths and the number
 of steps. Fig. 9 of the paper peaks and then collapses, so the loop evaluates
@@ -22,8 +29,9 @@ every ``eval_every`` steps on held-out training phrases (``val``, see
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
@@ -32,7 +40,7 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext
+from engine.train import Recipe, RecipeConfig, StepContext, diff_augment, update_average
 
 from .autoencoder import StackedAutoencoder
 from .encoders import SoundClassifier
@@ -61,6 +69,10 @@ class CmganConfig(RecipeConfig):
     tiny: bool = Field(default=False, description="the tiny data variants (tests)")
     sound_classifier: str = Field(default="", description="frozen sound classifier folder (default: bundled)")
     gamma: str = Field(default="", description="frozen Gamma folder (default: bundled)")
+    diff_augment: bool = Field(default=False, description="colour, shift and cutout on every "
+                               "picture D sees, real, wrong or fake (ours; Zhao et al. 2020)")
+    ema: float = Field(default=0.0, ge=0.0, lt=1.0, description="decay of the moving average of "
+                       "G's weights that is evaluated and exported (ours; 0: off)")
 
 
 #: The bundled model's preset (S2I-C); S2I-N and S2I-A change one field each.
@@ -69,20 +81,23 @@ CPU_SMALL: dict[str, Any] = {"steps": 2400, "batch_size": 64, "eval_every": 200,
 
 
 def s2i_step(generator: nn.Module, discriminator: nn.Module, optimize: Any, condition: torch.Tensor,
-             real: torch.Tensor, wrong: torch.Tensor | None, z: torch.Tensor) -> dict[str, torch.Tensor]:
+             real: torch.Tensor, wrong: torch.Tensor | None, z: torch.Tensor,
+             augment: Callable[[torch.Tensor], torch.Tensor] | None = None) -> dict[str, torch.Tensor]:
     """One GAN-CLS update of D then G; ``optimize(name, loss)`` steps ``disc`` and ``gen``.
 
-    ``wrong`` is None for S2I-N. Shared by the recipe and the tests.
+    ``wrong`` is None for S2I-N; ``augment`` is applied to every batch of pictures
+    before D sees it. Shared by the recipe and the tests.
     """
+    seen = augment if augment is not None else (lambda x: x)
     fake = generator(condition, z)
-    d_real = discriminator(real, condition)
-    d_fake = discriminator(fake.detach(), condition)
-    d_wrong = discriminator(wrong, condition) if wrong is not None else None
+    d_real = discriminator(seen(real), condition)
+    d_fake = discriminator(seen(fake.detach()), condition)
+    d_wrong = discriminator(seen(wrong), condition) if wrong is not None else None
     d_loss = discriminator_loss(d_real, d_fake, d_wrong)
     optimize("disc", d_loss)
     discriminator.requires_grad_(False)  # G's update changes only G
     try:
-        g_loss = generator_loss(discriminator(fake, condition))
+        g_loss = generator_loss(discriminator(seen(fake), condition))
         optimize("gen", g_loss)
     finally:
         discriminator.requires_grad_(True)
@@ -103,7 +118,7 @@ class CmganRecipe(Recipe[CmganConfig]):
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
                  "eval_every": 2, "progress": False, "tiny": True, "log_every": 1, "ae_steps": 2,
-                 "val_per_class": 2, "threads": 1},
+                 "val_per_class": 2, "threads": 1, "diff_augment": True, "ema": 0.5},
         # S2I-C. 2400 steps of batch 64 are about 10 passes over the 15K training windows
         # ("epochs"); the loop evaluates every 200 steps and exports the best evaluation.
         "cpu-small": CPU_SMALL,
@@ -175,8 +190,12 @@ class CmganRecipe(Recipe[CmganConfig]):
 
     def build(self) -> dict[str, nn.Module]:
         c = self.config
-        return {"generator": S2IGenerator(128, c.g_width, c.z_dim),
-                "discriminator": S2IDiscriminator(128, c.d_width)}
+        generator = S2IGenerator(128, c.g_width, c.z_dim)
+        modules: dict[str, nn.Module] = {"generator": generator,
+                                         "discriminator": S2IDiscriminator(128, c.d_width)}
+        if c.ema > 0:  # starts as G's initial weights; no optimiser of its own
+            modules["generator_ema"] = copy.deepcopy(generator).requires_grad_(False)
+        return modules
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
@@ -195,12 +214,16 @@ class CmganRecipe(Recipe[CmganConfig]):
         if self.config.wrong_pairs:
             wrong = pictures[pool.other(label, u_class, u_item)].to(ctx.device)
         z = ctx.randn(n, self.config.z_dim)
-        return s2i_step(ctx.modules["generator"], ctx.modules["discriminator"], ctx.optimize,
-                        condition, real, wrong, z)
+        augment = (lambda x: diff_augment(x, ctx.rand)) if self.config.diff_augment else None
+        losses = s2i_step(ctx.modules["generator"], ctx.modules["discriminator"], ctx.optimize,
+                          condition, real, wrong, z, augment)
+        if self.config.ema > 0:
+            update_average(ctx.modules["generator_ema"], ctx.modules["generator"], self.config.ema)
+        return losses
 
     # -- inference, evaluation, card ----------------------------------------------------------
     def pipeline(self, modules: Mapping[str, nn.Module]) -> CmganPipeline:
-        generator = modules["generator"]
+        generator = modules["generator_ema" if self.config.ema > 0 else "generator"]
         assert isinstance(generator, S2IGenerator)
         net = self.sound_net
         net.eval()

@@ -17,7 +17,7 @@ identities. We have 30, and only 2 of them are women, so without this a woman's
 unseen voice mostly gets a man's face.
 
 Also ours: ``diff_augment`` passes every face the critic sees, real or fake and
-in all three updates, through :func:`.augment.diff_augment`, so that F_d
+in all three updates, through :func:`engine.train.diff_augment`, so that F_d
 cannot win by memorising the 300 training photos.
 
 Also ours: with ``ema`` > 0 the exported generator is an exponential moving
@@ -49,16 +49,15 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, uniform_index
+from engine.train import Recipe, RecipeConfig, StepContext, diff_augment, uniform_index, update_average
 
 from .assignment import load_assignment
-from .augment import diff_augment
 from .networks import FaceCritic, Generator, normalise_voice
 from .pipeline import Voice2FaceArchitecture, Voice2FaceNet, Voice2FacePipeline
 from .voiceenc import ENCODER_DIMS, EncoderName
 
 __all__ = ["Voice2FaceConfig", "Voice2FaceRecipe", "balanced_rows", "gan_step", "gender_loss",
-           "make_optimizers", "update_average"]
+           "make_optimizers"]
 
 
 def balanced_rows(gender: np.ndarray) -> np.ndarray:
@@ -114,14 +113,6 @@ def make_optimizers(generator: nn.Module, critic: FaceCritic, lr: float,
     return {"disc": adam(trunk + list(critic.d.parameters())),
             "cls": adam(trunk + list(critic.c.parameters())),
             "gen": adam(list(generator.parameters()))}
-
-
-@torch.no_grad()
-def update_average(average: nn.Module, model: nn.Module, decay: float) -> None:
-    """``average`` <- decay * ``average`` + (1 - decay) * ``model``; buffers (BN statistics) copied."""
-    torch._foreach_lerp_(list(average.parameters()), list(model.parameters()), 1.0 - decay)
-    for a, b in zip(average.buffers(), model.buffers(), strict=True):
-        a.copy_(b)
 
 
 def gender_loss(logits: torch.Tensor, allowed: torch.Tensor) -> torch.Tensor:

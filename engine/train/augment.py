@@ -1,15 +1,17 @@
-"""Differentiable augmentation of the critic's inputs (ours; off in ``paper``).
+"""Differentiable augmentation of a GAN critic's inputs (Zhao et al. 2020).
 
-With 300 training photos F_d soon tells real from fake by memorising the
-photos: after about 4,000 steps D(fake) sits near 0.06 and F_g's faces stop
-improving (docs/results/voice2face.md). Zhao et al. (2020, "Differentiable
-Augmentation for Data-Efficient GAN Training") show the remedy: transform
-*every* image the critic sees, real and fake, in D's, C's and G's updates
-alike, with operations that gradients pass through, so the critic cannot key
-on the exact photos and the generator is never asked to draw the
-augmentations. The three transforms here are theirs (brightness and contrast,
-translation by up to 1/8 of the side with zero fill, a cutout square of half
-the side); Olivetti is grey, so their saturation step is left out.
+With a few hundred training images a discriminator soon tells real from fake
+by memorising the images, and the generator stops improving (voice2face:
+after about 4,000 steps D(fake) sat near 0.06; docs/results/voice2face.md).
+Zhao et al. (2020, "Differentiable Augmentation for Data-Efficient GAN
+Training") show the remedy: transform *every* image the critic sees, real and
+fake, in the critic's and the generator's updates alike, with operations that
+gradients pass through, so the critic cannot key on the exact images and the
+generator is never asked to draw the augmentations. The three transforms here
+are theirs (brightness and contrast, translation by up to 1/8 of the side
+with zero fill, a cutout square of half the side); their saturation step is
+left out (voice2face's faces are grey). Images are expected in [-1, 1] or any
+range around 0: the colour change shifts by up to +-0.5.
 
 Random draws come from a ``rand(n)`` callable (the training context's
 per-sample uniform noise), so a resumed run repeats them.

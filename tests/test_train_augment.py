@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import torch
-from xmodal_voice2face.augment import _cutout, _translate, diff_augment
+
+from engine.train.augment import _cutout, _translate, diff_augment
 
 
 def _fixed(*values: float) -> object:
