@@ -12,7 +12,7 @@ from xmodal_face2nsynth.recipe import Face2NSynthRecipe
 
 import engine
 from engine.train import find_recipe, train
-from engine.train.testing import check_recipe
+from engine.train.testing import check_recipe, checkpoint_tensors
 
 
 def test_recipe_is_registered_with_the_required_presets() -> None:
@@ -27,7 +27,7 @@ def test_recipe_is_registered_with_the_required_presets() -> None:
 
 @pytest.mark.parametrize(("overrides", "losses"), [
     ({"metric": False, "aux": False}, {"d", "g_adv", "g"}),
-    ({"warmup": 2, "face_noise": 0.3}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
+    ({"warmup": 2, "face_noise": 0.3, "ema": 0.5}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
     ({"generator": "wavegan"}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
 ])
 def test_tiny_training_run_passes_the_recipe_checker(
@@ -52,6 +52,14 @@ def test_tiny_training_run_passes_the_recipe_checker(
     faces = torch.nn.functional.normalize(torch.randn(2, 128), dim=1)
     notes = model.notes(faces, pitch=60)
     assert notes[0].sample_rate == 16000 and notes[0].data.shape == (1, 8192)
+    if "ema" in overrides:  # the export is the moving average, not the last weights
+        saved = checkpoint_tensors(tmp_path / "run")
+        average = {k[len("generator_ema."):]: v for k, v in saved.items()
+                   if k.startswith("generator_ema.") and v.is_floating_point()}
+        exported = model.persistent_state_dict()
+        assert any(not torch.equal(v, saved[f"generator.{k}"]) for k, v in average.items())
+        assert all(any(e.endswith(k) and torch.equal(x, v) for e, x in exported.items())
+                   for k, v in average.items())
 
 
 def test_pictures_of_a_tiny_model(tmp_path: Path) -> None:
