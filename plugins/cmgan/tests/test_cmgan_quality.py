@@ -33,13 +33,14 @@ pytestmark = [
 FLOORS = {"gamma_real_accuracy": 0.95, "s2i_accuracy": 0.7556}
 #: Bars the bundled model does not meet yet (see docs/results/cmgan.md): measured
 #: gamma_real_accuracy 0.7705 (violin/cello, horn/trumpet confusions on unseen drawings) and
-#: s2i_accuracy 0.288 (the generator collapses onto a few classes' pictures).
+#: s2i_accuracy 0.358 (strings, oboe, saxophone and tuba pictures read as other classes).
 KNOWN_MISSES: frozenset[str] = frozenset({"gamma_real_accuracy", "s2i_accuracy"})
-#: How low a known miss may go: a little under the bundled model's level.
-MISS_FLOORS: dict[str, float] = {"gamma_real_accuracy": 0.76, "s2i_accuracy": 0.27}
-#: Goal for the pictures' spread against real pictures' (0.5) is missed too: measured 0.22,
-#: held at 0.2 so that a full collapse still fails.
-SPREAD_FLOOR = 0.2
+#: How low a known miss may go: a little under the bundled model's level (the bundle before,
+#: without augmentation and averaging, measured s2i_accuracy 0.288).
+MISS_FLOORS: dict[str, float] = {"gamma_real_accuracy": 0.76, "s2i_accuracy": 0.34}
+#: Goal for the pictures' spread against real pictures' (0.5) is missed too: measured 0.33
+#: (the bundle before: 0.22), held at 0.3 so that a collapse back fails.
+SPREAD_FLOOR = 0.3
 
 
 def missed_bars(metrics: dict[str, float]) -> list[str]:

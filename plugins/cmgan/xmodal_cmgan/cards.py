@@ -41,7 +41,7 @@ _DEVIATIONS = (
     "tested).\n"
     "- Unstated by the paper, ours: Adam {lr} (betas {beta1}, {beta2}), batch {batch}, |z| = {z}, "
     "{steps} steps with an evaluation every {eval_every} (the best one exported), generator and "
-    "discriminator widths {g_width} / {d_width} (GAN-CLS 64), DCGAN shapes and initialisation.\n"
+    "discriminator widths {g_width} / {d_width} (GAN-CLS 64), DCGAN shapes and initialisation.{tricks}\n"
     "- Sound classifier: 4 conv (3x3, batch norm, ReLU, max pool) + 3 FC, widths ours; L2 0.015 on "
     "the FC weights (TensorFlow's sum(w^2)/2), dropout 0.3 / 0.2 (the paper's keep "
     "probabilities 0.7 / 0.8).\n"
@@ -65,6 +65,18 @@ def _variant(config: dict[str, Any]) -> str:
     return "S2I-C" if config.get("wrong_pairs", True) else "S2I-N"
 
 
+def _tricks(config: dict[str, Any]) -> str:
+    """Our remedies for D memorising the few drawings, as the card states them (empty when off)."""
+    parts = []
+    if config.get("diff_augment"):
+        parts.append(" Every picture D sees, real, wrong or fake, gets a random colour change, "
+                     "shift and cutout (differentiable augmentation, Zhao et al. 2020).")
+    if config.get("ema"):
+        parts.append(f" The generator evaluated and exported is the moving average of G's "
+                     f"weights (decay {config.get('ema')}).")
+    return "".join(parts)
+
+
 def card_for(arch: CmganArchitecture, config: dict[str, Any]) -> CardInfo:
     """The card of a model trained with ``config`` (a recipe config dump)."""
     variant = _variant(config)
@@ -84,7 +96,7 @@ def card_for(arch: CmganArchitecture, config: dict[str, Any]) -> CardInfo:
             lr=config.get("lr", "?"), beta1=config.get("beta1", "?"), beta2=config.get("beta2", "?"),
             batch=config.get("batch_size", "?"), z=arch.z_dim, steps=config.get("steps", "?"),
             eval_every=config.get("eval_every", "?"), g_width=config.get("g_width", "?"),
-            d_width=config.get("d_width", "?")),
+            d_width=config.get("d_width", "?"), tricks=_tricks(config)),
         paper_metrics=dict(PAPER_METRICS) if variant == "S2I-C" else
         {"s2i_accuracy": 0.1232 if variant == "S2I-N" else 0.1095,
          "s2i_accuracy_train": 0.1262 if variant == "S2I-N" else 0.1063},

@@ -13,7 +13,8 @@ autoencoder (cached per data and settings). Then every step:
    ``-[log S_r + log(1 - S_f)]``), fakes detached;
 3. G descends ``-log S_f``.
 
-Ours, off in ``paper`` and in the paper's rows: ``diff_augment`` passes every
+Ours, on in the cpu-small presets (S2I-C, -N and -A alike) and off in
+``paper``: ``diff_augment`` passes every
 picture D sees (real, wrong and fake, in D's update and G's) through
 :func:`engine.train.diff_augment`, and ``ema`` > 0 exports a moving average of
 G's weights (:func:`engine.train.update_average`); voice2face's remedies for a
@@ -77,7 +78,8 @@ class CmganConfig(RecipeConfig):
 
 #: The bundled model's preset (S2I-C); S2I-N and S2I-A change one field each.
 CPU_SMALL: dict[str, Any] = {"steps": 2400, "batch_size": 64, "eval_every": 200, "checkpoint_every": 200,
-                             "log_every": 25, "threads": 1, "keep_checkpoints": 1}
+                             "log_every": 25, "threads": 2, "keep_checkpoints": 1,
+                             "diff_augment": True, "ema": 0.995}
 
 
 def s2i_step(generator: nn.Module, discriminator: nn.Module, optimize: Any, condition: torch.Tensor,
