@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import copy
-
 import torch
 from torch import nn
 
-from engine.train import update_average
+from engine.train import averaged_copy, update_average
 
 
 def test_moving_average_lerps_weights_and_copies_statistics() -> None:
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
-    average = copy.deepcopy(model).requires_grad_(False)
+    average = averaged_copy(model)
+    assert not any(p.requires_grad for p in average.parameters())
     with torch.no_grad():
         for p in model.parameters():
             p.add_(torch.randn_like(p))

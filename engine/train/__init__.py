@@ -19,7 +19,7 @@ from .._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from .augment import diff_augment
-    from .average import update_average
+    from .average import averaged_copy, update_average
     from .checkpoint import CheckpointStore
     from .config import REQUIRED_PRESETS, RecipeConfig, parse_overrides
     from .context import StepContext, uniform_index
@@ -39,6 +39,7 @@ __all__ = [
     "TrainResult",
     "TrainingDiverged",
     "TrainingInterrupted",
+    "averaged_copy",
     "diff_augment",
     "evaluate",
     "find_recipe",
@@ -52,6 +53,7 @@ __all__ = [
 
 _WHERE = {
     "diff_augment": "augment",
+    "averaged_copy": "average",
     "update_average": "average",
     "CheckpointStore": "checkpoint",
     "REQUIRED_PRESETS": "config",

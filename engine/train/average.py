@@ -12,18 +12,25 @@ the generator being trained, which the average's stay close to.
 
 from __future__ import annotations
 
+import copy
+
 import torch
 from torch import nn
 
-__all__ = ["update_average"]
+__all__ = ["averaged_copy", "update_average"]
+
+
+def averaged_copy(model: nn.Module) -> nn.Module:
+    """Where a moving average of ``model`` starts: a deep copy with no gradients (no optimiser)."""
+    return copy.deepcopy(model).requires_grad_(False)
 
 
 @torch.no_grad()
 def update_average(average: nn.Module, model: nn.Module, decay: float) -> None:
     """``average`` <- decay * ``average`` + (1 - decay) * ``model``; buffers (BN statistics) copied.
 
-    The two modules must have the same architecture (e.g. ``copy.deepcopy(model)``
-    made before training, with ``requires_grad_(False)``).
+    The two modules must have the same architecture: ``average`` is made with
+    :func:`averaged_copy` before training.
     """
     torch._foreach_lerp_(list(average.parameters()), list(model.parameters()), 1.0 - decay)
     for a, b in zip(average.buffers(), model.buffers(), strict=True):

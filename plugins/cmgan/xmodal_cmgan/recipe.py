@@ -30,7 +30,6 @@ every ``eval_every`` steps on held-out training phrases (``val``, see
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -41,7 +40,7 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, diff_augment, update_average
+from engine.train import Recipe, RecipeConfig, StepContext, averaged_copy, diff_augment, update_average
 
 from .autoencoder import StackedAutoencoder
 from .encoders import SoundClassifier
@@ -196,7 +195,7 @@ class CmganRecipe(Recipe[CmganConfig]):
         modules: dict[str, nn.Module] = {"generator": generator,
                                          "discriminator": S2IDiscriminator(128, c.d_width)}
         if c.ema > 0:  # starts as G's initial weights; no optimiser of its own
-            modules["generator_ema"] = copy.deepcopy(generator).requires_grad_(False)
+            modules["generator_ema"] = averaged_copy(generator)
         return modules
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:

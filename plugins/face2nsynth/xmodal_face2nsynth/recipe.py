@@ -33,7 +33,6 @@ the embeddings is about 0.52, the within-person one 0.22).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
@@ -44,7 +43,7 @@ from torch import nn
 
 from engine import Pipeline
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, update_average
+from engine.train import Recipe, RecipeConfig, StepContext, averaged_copy, update_average
 
 from .cards import card_for
 from .data import SPLITS, FaceSet, NoteSet, TrainPairs, load_faces, load_notes
@@ -211,7 +210,7 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         if c.aux:
             modules["aux"] = AuxDiscriminator(PHI_DIM)
         if c.ema > 0:  # starts as the generator's initial weights; no optimiser of its own
-            modules["generator_ema"] = copy.deepcopy(generator).requires_grad_(False)
+            modules["generator_ema"] = averaged_copy(generator)
         return modules
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:

@@ -38,7 +38,6 @@ trunk's weights, which it does not change.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
@@ -49,7 +48,15 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, diff_augment, uniform_index, update_average
+from engine.train import (
+    Recipe,
+    RecipeConfig,
+    StepContext,
+    averaged_copy,
+    diff_augment,
+    uniform_index,
+    update_average,
+)
 
 from .assignment import load_assignment
 from .networks import FaceCritic, Generator, normalise_voice
@@ -242,7 +249,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
                                          "critic": FaceCritic(arch.classes, arch.d_width,
                                                               arch.channels)}
         if self.config.ema > 0:  # starts as F_g's initial weights; no optimiser of its own
-            modules["generator_ema"] = copy.deepcopy(generator).requires_grad_(False)
+            modules["generator_ema"] = averaged_copy(generator)
         return modules
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
