@@ -216,6 +216,7 @@ class ToyGanRecipe(Recipe[ToyGanConfig]):
     Config = ToyGanConfig
     model_type = MODEL_TYPE
     selection: ClassVar[Selection | None] = ("pitch_accuracy", "max")
+    averaged: ClassVar[str | None] = "generator"  # what --set ema=... averages
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {
             "architecture": {"width": 4, "noise_dim": 4}, "train_size": 64, "eval_size": 32,

@@ -59,6 +59,10 @@ class RecipeConfig(BaseModel):
     progress: bool = Field(True, description="show a progress bar on the main process")
     eval_split: str = Field("val", description="split evaluated during training")
     final_split: str = Field("test", description="split evaluated for the exported model card")
+    ema: float = Field(
+        0.0, ge=0.0, lt=1.0, description="decay of the moving average of the recipe's `averaged` "
+        "module, which is evaluated and exported instead of its last weights (0: off)"
+    )
 
 
 def _coerce(raw: str) -> Any:

@@ -32,6 +32,7 @@ import torch
 from .._version import __version__
 from ..errors import XmodalError
 from . import rng
+from .average import averaged_copy, update_average
 from .checkpoint import Checkpoint, CheckpointStore
 from .context import StepContext
 from .data import BatchStream, DataPosition
@@ -109,6 +110,7 @@ class _Run:
         self.best: dict[str, Any] | None = None
         self.elapsed_before = 0.0
         self.started = time.monotonic()
+        self.average: tuple[str, torch.nn.Module, torch.nn.Module] | None = None
         self.last_saved = -1
         self.last_plot = -float("inf")
 
@@ -127,10 +129,15 @@ class _Run:
         self.modules = self.recipe.build()
         self.optimizers = self.recipe.optimizers(self.modules)
         self.schedulers = self.recipe.schedulers(self.optimizers)
+        self.average = self._average()
         self.pipeline = None
         if self.main:
+            exported = dict(self.modules)
+            if self.average is not None:  # the pipeline shares the average, not the last weights
+                name, average, _ = self.average
+                exported[name] = average
             with rng.isolated():
-                self.pipeline = self.recipe.pipeline(self.modules)
+                self.pipeline = self.recipe.pipeline(exported)
         rng.seed_everything(config.seed + self.rank)
         ckpt = self._restore(resume_from) if resume_from is not None else None
         objects = [*self.modules.values(), *self.optimizers.values()]
@@ -148,6 +155,20 @@ class _Run:
         )
         if ckpt is not None:
             self._restore_rng(ckpt)
+
+    def _average(self) -> tuple[str, torch.nn.Module, torch.nn.Module] | None:
+        """(name, the moving average, the module) when ``ema`` > 0; the average joins the modules."""
+        if self.config.ema <= 0:
+            return None
+        name = self.recipe_cls.averaged
+        if name is None or name not in self.modules:
+            raise XmodalError(
+                f"recipe {self.name!r} keeps no moving average (ema {self.config.ema}): it "
+                f"names no `averaged` module among {', '.join(self.modules)}"
+            )
+        average = averaged_copy(self.modules[name])  # no optimiser; checkpointed as a module
+        self.modules[f"{name}_ema"] = average
+        return name, average, self.modules[name]
 
     def _restore(self, path: Path) -> Checkpoint:
         ckpt = self.store.load(path)
@@ -313,6 +334,8 @@ class _Run:
                     next_batch=self.next_batch,
                 )
                 losses = self.recipe.train_step(self.next_batch(), ctx)
+                if self.average is not None:
+                    update_average(self.average[1], self.average[2], config.ema)
                 for scheduler in self.schedulers.values():
                     scheduler.step()
                 self.step += 1

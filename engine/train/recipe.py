@@ -41,13 +41,18 @@ class Recipe(ABC, Generic[C]):
     (name -> field overrides; at least ``test``, ``cpu-small`` and ``paper``),
     ``model_type`` (the :class:`~engine.Pipeline` type it trains, which is how
     ``xmodal eval`` finds the recipe of a saved model) and ``selection`` (the
-    metric that picks the best checkpoint, or ``None`` to keep the last).
+    metric that picks the best checkpoint, or ``None`` to keep the last) and
+    ``averaged`` (the module, typically a GAN's generator, whose moving average
+    the loop keeps when the config's ``ema`` is above 0: the loop adds it as
+    ``NAME_ema``, updates it after every step and hands it to :meth:`pipeline`
+    in place of ``NAME``; ``None``: the recipe has no such module).
     """
 
     Config: ClassVar[type[RecipeConfig]] = RecipeConfig
     presets: ClassVar[dict[str, dict[str, Any]]] = {}
     model_type: ClassVar[str] = ""
     selection: ClassVar[Selection | None] = None
+    averaged: ClassVar[str | None] = None
 
     def __init__(self, config: C) -> None:
         self.config = config

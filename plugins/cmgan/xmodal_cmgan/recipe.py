@@ -40,7 +40,7 @@ from pydantic import Field
 from torch import nn
 
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, averaged_copy, diff_augment, update_average
+from engine.train import Recipe, RecipeConfig, StepContext, diff_augment
 
 from .autoencoder import StackedAutoencoder
 from .encoders import SoundClassifier
@@ -71,8 +71,6 @@ class CmganConfig(RecipeConfig):
     gamma: str = Field(default="", description="frozen Gamma folder (default: bundled)")
     diff_augment: bool = Field(default=False, description="colour, shift and cutout on every "
                                "picture D sees, real, wrong or fake (ours; Zhao et al. 2020)")
-    ema: float = Field(default=0.0, ge=0.0, lt=1.0, description="decay of the moving average of "
-                       "G's weights that is evaluated and exported (ours; 0: off)")
 
 
 #: The bundled model's preset (S2I-C); S2I-N and S2I-A change one field each.
@@ -116,6 +114,7 @@ class CmganRecipe(Recipe[CmganConfig]):
     Config: ClassVar[type[RecipeConfig]] = CmganConfig
     model_type = CmganPipeline.model_type
     selection = ("s2i_accuracy", "max")
+    averaged = "generator"  # with ema > 0 the loop evaluates and exports G's moving average
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
                  "eval_every": 2, "progress": False, "tiny": True, "log_every": 1, "ae_steps": 2,
@@ -191,12 +190,8 @@ class CmganRecipe(Recipe[CmganConfig]):
 
     def build(self) -> dict[str, nn.Module]:
         c = self.config
-        generator = S2IGenerator(128, c.g_width, c.z_dim)
-        modules: dict[str, nn.Module] = {"generator": generator,
-                                         "discriminator": S2IDiscriminator(128, c.d_width)}
-        if c.ema > 0:  # starts as G's initial weights; no optimiser of its own
-            modules["generator_ema"] = averaged_copy(generator)
-        return modules
+        return {"generator": S2IGenerator(128, c.g_width, c.z_dim),
+                "discriminator": S2IDiscriminator(128, c.d_width)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
@@ -216,15 +211,12 @@ class CmganRecipe(Recipe[CmganConfig]):
             wrong = pictures[pool.other(label, u_class, u_item)].to(ctx.device)
         z = ctx.randn(n, self.config.z_dim)
         augment = (lambda x: diff_augment(x, ctx.rand)) if self.config.diff_augment else None
-        losses = s2i_step(ctx.modules["generator"], ctx.modules["discriminator"], ctx.optimize,
-                          condition, real, wrong, z, augment)
-        if self.config.ema > 0:
-            update_average(ctx.modules["generator_ema"], ctx.modules["generator"], self.config.ema)
-        return losses
+        return s2i_step(ctx.modules["generator"], ctx.modules["discriminator"], ctx.optimize,
+                        condition, real, wrong, z, augment)
 
     # -- inference, evaluation, card ----------------------------------------------------------
     def pipeline(self, modules: Mapping[str, nn.Module]) -> CmganPipeline:
-        generator = modules["generator_ema" if self.config.ema > 0 else "generator"]
+        generator = modules["generator"]
         assert isinstance(generator, S2IGenerator)
         net = self.sound_net
         net.eval()

@@ -43,7 +43,7 @@ from torch import nn
 
 from engine import Pipeline
 from engine.card import CardInfo
-from engine.train import Recipe, RecipeConfig, StepContext, averaged_copy, update_average
+from engine.train import Recipe, RecipeConfig, StepContext
 
 from .cards import card_for
 from .data import SPLITS, FaceSet, NoteSet, TrainPairs, load_faces, load_notes
@@ -89,14 +89,13 @@ class Face2NSynthConfig(RecipeConfig):
     eval_pitches: int = Field(8, ge=1, description="common pitches PC and SV are averaged over")
     eval_copies: int = Field(10, ge=1, description="translations per face for FID / IS")
     eval_real: int = Field(2000, ge=8, description="real notes FID / IS compare with")
-    ema: float = Field(0.0, ge=0.0, lt=1.0, description="decay of the moving average of the "
-                       "generator's weights that is evaluated and exported (ours; 0: off)")
 
 
 class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
     Config = Face2NSynthConfig
     model_type: ClassVar[str] = "face2nsynth"
     selection = None
+    averaged = "generator"  # with ema > 0 the loop evaluates and exports its moving average
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {
             "width": 2, "steps": 3, "batch_size": 8, "critic_steps": 2, "pitch_group": 4,
@@ -209,8 +208,6 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         }
         if c.aux:
             modules["aux"] = AuxDiscriminator(PHI_DIM)
-        if c.ema > 0:  # starts as the generator's initial weights; no optimiser of its own
-            modules["generator_ema"] = averaged_copy(generator)
         return modules
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
@@ -218,7 +215,7 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         return {name: torch.optim.Adam(
                     m.parameters(), lr=c.lr if name == "generator" else (c.critic_lr or c.lr),
                     betas=(c.beta1, c.beta2))
-                for name, m in modules.items() if name != "generator_ema"}
+                for name, m in modules.items()}
 
     # -- one step ------------------------------------------------------------------------------
     def _generator_pitches(self, pitch: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
@@ -277,13 +274,11 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
             losses["g_aux"] = g_aux.detach()
         ctx.optimize("generator", g_loss)
         losses["g"] = g_loss.detach()
-        if c.ema > 0:
-            update_average(ctx.modules["generator_ema"], G, c.ema)
         return losses
 
     # -- export and evaluation --------------------------------------------------------------------
     def pipeline(self, modules: Mapping[str, nn.Module]) -> Pipeline:
-        generator = modules["generator_ema" if self.config.ema > 0 else "generator"]
+        generator = modules["generator"]
         assert isinstance(generator, NoteGenerator | HarmonicGenerator)
         return Face2NSynthPipeline.make(self.config.width, generator=generator)
 

@@ -52,10 +52,8 @@ from engine.train import (
     Recipe,
     RecipeConfig,
     StepContext,
-    averaged_copy,
     diff_augment,
     uniform_index,
-    update_average,
 )
 
 from .assignment import load_assignment
@@ -96,8 +94,6 @@ class Voice2FaceConfig(RecipeConfig):
                                "face the critic sees, real or fake (ours; Zhao et al. 2020)")
     spare_voices: int = Field(default=0, ge=0, description="voices of no face's speaker per "
                               "batch, trained on their gender only (ours; 0: off, the paper)")
-    ema: float = Field(default=0.0, ge=0.0, lt=1.0, description="decay of the moving average "
-                       "of F_g's weights that is exported (ours; 0: off, F_g's last weights)")
     voice_noise: float = Field(default=0.05, ge=0.0, description="noise on the unit voice (official)")
     flip: bool = Field(default=True, description="mirror real faces with p = 0.5 (official code)")
     source: Literal["voices", "synth"] = Field(default=
@@ -179,6 +175,7 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
     Config: ClassVar[type[RecipeConfig]] = Voice2FaceConfig
     model_type = Voice2FacePipeline.model_type
     selection = None  # the last step is exported: no test identity may pick the checkpoint
+    averaged = "generator"  # with ema > 0 the loop exports F_g's moving average
     presets: ClassVar[dict[str, dict[str, Any]]] = {
         "test": {"g_width": 2, "d_width": 2, "steps": 4, "batch_size": 8, "checkpoint_every": 2,
                  "eval_every": 0, "progress": False, "source": "synth", "log_every": 1,
@@ -243,14 +240,9 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
 
     def build(self) -> dict[str, nn.Module]:
         arch = self.architecture()
-        generator = Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
-                              arch.dcgan, arch.resize)
-        modules: dict[str, nn.Module] = {"generator": generator,
-                                         "critic": FaceCritic(arch.classes, arch.d_width,
-                                                              arch.channels)}
-        if self.config.ema > 0:  # starts as F_g's initial weights; no optimiser of its own
-            modules["generator_ema"] = averaged_copy(generator)
-        return modules
+        return {"generator": Generator(ENCODER_DIMS[arch.encoder], arch.g_width, arch.channels,
+                                       arch.dcgan, arch.resize),
+                "critic": FaceCritic(arch.classes, arch.d_width, arch.channels)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
@@ -303,18 +295,14 @@ class Voice2FaceRecipe(Recipe[Voice2FaceConfig]):
         m = 0 if spare is None else len(spare[0])
         noise = ctx.randn(n + m, voice.shape[1]) if self.config.voice_noise > 0 else None
         augment = (lambda x: diff_augment(x, ctx.rand)) if self.config.diff_augment else None
-        losses = gan_step(ctx.modules["generator"], ctx.modules["critic"], ctx.optimize, voice,
-                          label, real, real_label, noise, self.config.voice_noise, spare, augment)
-        if self.config.ema > 0:
-            update_average(ctx.modules["generator_ema"], ctx.modules["generator"], self.config.ema)
-        return losses
+        return gan_step(ctx.modules["generator"], ctx.modules["critic"], ctx.optimize, voice,
+                        label, real, real_label, noise, self.config.voice_noise, spare, augment)
 
     # -- inference, evaluation, card ----------------------------------------------------------
     def pipeline(self, modules: Mapping[str, nn.Module]) -> Voice2FacePipeline:
         arch = self.architecture()
         net = Voice2FaceNet(arch)
-        generator = modules["generator_ema" if self.config.ema > 0 else "generator"]
-        critic = modules["critic"]
+        generator, critic = modules["generator"], modules["critic"]
         assert isinstance(generator, Generator) and isinstance(critic, FaceCritic)
         net.generator, net.critic = generator, critic
         return Voice2FacePipeline.make(arch, net=net)
