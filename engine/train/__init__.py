@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .loop import TrainResult, train
     from .recipe import Recipe, Selection, find_recipe, recipe_for_pipeline
     from .runlog import read_log
+    from .stage import cached_stage, stage_paths
 
 __all__ = [
     "REQUIRED_PRESETS",
@@ -40,12 +41,14 @@ __all__ = [
     "TrainingDiverged",
     "TrainingInterrupted",
     "averaged_copy",
+    "cached_stage",
     "diff_augment",
     "evaluate",
     "find_recipe",
     "parse_overrides",
     "read_log",
     "recipe_for_pipeline",
+    "stage_paths",
     "train",
     "uniform_index",
     "update_average",
@@ -71,6 +74,8 @@ _WHERE = {
     "find_recipe": "recipe",
     "recipe_for_pipeline": "recipe",
     "read_log": "runlog",
+    "cached_stage": "stage",
+    "stage_paths": "stage",
 }
 
 

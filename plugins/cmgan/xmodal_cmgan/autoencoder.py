@@ -16,11 +16,8 @@ stacks, Adam 1e-3, the input normalised per mel band like the classifier's.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -130,24 +127,13 @@ def cached_autoencoder(lms: np.ndarray, stats: tuple[np.ndarray, np.ndarray], ke
 
     A resumed or repeated GAN run then conditions on the very same encoder.
     """
-    from safetensors.torch import load_file, save_file
+    from engine.train import cached_stage
 
-    from engine.catalogue import user_cache_dir
-    from engine.fileio import atomic_path, atomic_write_text
+    def fit(model: StackedAutoencoder) -> dict[str, Any]:
+        trained, info = train_autoencoder(lms, stats, channels=channels,
+                                          steps_per_stack=steps_per_stack, seed=seed, progress=progress)
+        model.load_state_dict(trained.state_dict())
+        return info
 
-    digest = hashlib.sha256(json.dumps([1, key, channels, steps_per_stack, seed]).encode()).hexdigest()[:16]
-    folder = Path(user_cache_dir()) / "cmgan"
-    weights, meta = folder / f"autoencoder-{digest}.safetensors", folder / f"autoencoder-{digest}.json"
-    if weights.is_file() and meta.is_file():
-        model = StackedAutoencoder(channels)
-        model.load_state_dict(load_file(str(weights)))
-        for p in model.parameters():
-            p.requires_grad_(False)
-        return model.eval(), json.loads(meta.read_text())
-    model, info = train_autoencoder(lms, stats, channels=channels, steps_per_stack=steps_per_stack,
-                                    seed=seed, progress=progress)
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_path(weights) as tmp:
-        save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp))
-    atomic_write_text(meta, json.dumps(info))
-    return model, info
+    return cached_stage("cmgan", "autoencoder", [1, key, channels, steps_per_stack, seed],
+                        lambda: StackedAutoencoder(channels), fit)
