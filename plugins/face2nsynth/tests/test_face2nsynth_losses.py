@@ -8,6 +8,7 @@ import numpy as np
 import torch
 from xmodal_face2nsynth.losses import (
     DistanceStats,
+    distance_correlation_loss,
     distance_preservation_loss,
     hinge_d_loss,
     hinge_g_loss,
@@ -85,3 +86,17 @@ def test_triplet_loss_matches_numpy() -> None:
                 terms.append(t)
     got = triplet_loss(torch.from_numpy(emb), torch.from_numpy(labels), margin=1.0)
     assert abs(float(got) - np.mean(terms)) < 1e-6
+
+
+def test_correlation_loss_is_one_minus_pearson_of_the_pair_distances() -> None:
+    rng = np.random.default_rng(1)
+    faces, phi = rng.normal(size=(8, 128)), rng.normal(size=(8, 505))
+    pairs = list(itertools.combinations(range(8), 2))
+    df = [np.linalg.norm(faces[i] - faces[j]) for i, j in pairs]
+    dp = [np.linalg.norm(phi[i] - phi[j]) for i, j in pairs]
+    want = 1.0 - np.corrcoef(df, dp)[0, 1]
+    got = distance_correlation_loss(torch.from_numpy(faces), torch.from_numpy(phi))
+    assert abs(float(got) - want) < 1e-5
+    # scale-free: notes three times as far apart in proportion lose nothing
+    scaled = distance_correlation_loss(torch.from_numpy(faces), torch.from_numpy(faces * 3.0))
+    assert abs(float(scaled)) < 1e-5

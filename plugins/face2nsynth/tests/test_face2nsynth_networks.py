@@ -56,6 +56,10 @@ def test_discriminators_score_each_item() -> None:
     score = NoteDiscriminator(width=2)(wave, torch.tensor([0, 1, 2, 3]))
     assert score.shape == (4,)
     assert AuxDiscriminator(PHI_DIM)(torch.randn(4, PHI_DIM)).shape == (4,)
+    projected = AuxDiscriminator(16, classes=61)  # the control critic: judged per pitch
+    x = torch.randn(3, 16).repeat(2, 1)
+    score = projected(x, torch.tensor([0, 0, 0, 1, 2, 3]))
+    assert score.shape == (6,) and not torch.allclose(score[:3], score[3:])
 
 
 def test_phase_shuffle_shifts_by_at_most_n() -> None:

@@ -29,9 +29,11 @@ def test_recipe_is_registered_with_the_required_presets() -> None:
     ({"metric": False, "aux": False}, {"d", "g_adv", "g"}),
     ({"warmup": 2, "face_noise": 0.3, "ema": 0.5}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
     ({"generator": "wavegan"}, {"d", "d_aux", "g_adv", "metric", "g_aux", "g"}),
+    ({"note_encoder_steps": 4, "pitch_offsets": True, "metric_loss": "correlation"},
+     {"d", "d_aux", "d_control", "g_adv", "g_control", "metric", "g_aux", "g"}),
 ])
 def test_tiny_training_run_passes_the_recipe_checker(
-    tmp_path: Path, overrides: dict[str, bool], losses: set[str]
+    tmp_path: Path, overrides: dict[str, object], losses: set[str]
 ) -> None:
     """The engine's contract test on both ends of the ablation, then the row's own losses."""
     result = check_recipe("face2nsynth", tmp_path / "run", **overrides)
@@ -48,6 +50,7 @@ def test_tiny_training_run_passes_the_recipe_checker(
     assert isinstance(model, Face2NSynthPipeline)
     kind = overrides.get("generator", "harmonic")
     assert model.config.architecture["generator"] == kind
+    assert model.config.architecture.get("pitch_offsets", False) == overrides.get("pitch_offsets", False)
     assert model.config.references  # the dlib networks are referenced, not stored
     faces = torch.nn.functional.normalize(torch.randn(2, 128), dim=1)
     notes = model.notes(faces, pitch=60)

@@ -81,7 +81,20 @@ def test_generator_is_deterministic_bounded_and_trainable() -> None:
 def test_timbre_controls_do_not_depend_on_pitch() -> None:
     generator = HarmonicGenerator(width=2)
     faces = _faces(3)
-    controls = generator.controls(faces)
+    controls = generator.controls(generator.raw_controls(faces, torch.zeros(3, dtype=torch.long)))
     assert set(controls) >= {"loudness", "onset", "decay", "offset", "burst", "breath"}
     assert not torch.allclose(controls["onset"][0], controls["onset"][1])  # the face decides
 
+
+
+def test_pitch_offsets_move_every_face_alike() -> None:
+    """With ``pitch_offsets`` the pitch shifts all faces' controls by one vector: no face x pitch term."""
+    generator = HarmonicGenerator(width=2, pitch_offsets=True)
+    assert generator.pitch_offset is not None
+    torch.nn.init.normal_(generator.pitch_offset.weight)
+    faces = _faces(2)
+    low = generator.raw_controls(faces, torch.tensor([5, 5]))
+    high = generator.raw_controls(faces, torch.tensor([40, 40]))
+    assert not torch.allclose(low, high)
+    assert torch.allclose(low[0] - low[1], high[0] - high[1], atol=1e-6)
+    assert HarmonicGenerator(width=2).pitch_offset is None  # the default stays pitch-free

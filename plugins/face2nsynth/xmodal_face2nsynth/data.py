@@ -43,6 +43,7 @@ class NoteSet:
     pitch: np.ndarray  # [N] pitch class 0..60
     family: np.ndarray  # [N] family 0..9
     instrument: np.ndarray  # [N]
+    version: str = ""  # the gm-notes build (keys what is cached from the notes)
 
     def __len__(self) -> int:
         return len(self.pitch)
@@ -89,6 +90,7 @@ def load_notes(split: str, tiny: bool = False) -> NoteSet:
         pitch=np.asarray(ds.array("pitch"))[idx],
         family=np.asarray(ds.array("family"))[idx],
         instrument=np.asarray(ds.array("instrument"))[idx],
+        version=ds.version,
     )
 
 

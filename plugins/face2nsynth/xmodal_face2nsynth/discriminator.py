@@ -98,16 +98,24 @@ class MelDiscriminator(nn.Module):
 class AuxDiscriminator(nn.Module):
     """phi features ``[B, 505]`` -> realness score ``[B]``: MLP 505-128-64-32-16-1, spectral norm."""
 
-    def __init__(self, in_dim: int = 505, hidden: tuple[int, ...] = (128, 64, 32, 16)) -> None:
+    def __init__(self, in_dim: int = 505, hidden: tuple[int, ...] = (128, 64, 32, 16),
+                 classes: int = 0) -> None:
         super().__init__()
         dims = [in_dim, *hidden]
         self.hidden = nn.ModuleList(
             [spectral_norm(nn.Linear(a, b)) for a, b in itertools.pairwise(dims)]
         )
         self.out = spectral_norm(nn.Linear(dims[-1], 1))
+        #: ``classes`` > 0: a projection term ``<embed(label), h>`` (the control critic judges
+        #: "real controls *at this pitch*"; the paper's auxiliary critic has none).
+        self.embed = spectral_norm(nn.Embedding(classes, dims[-1])) if classes else None
 
-    def forward(self, features: torch.Tensor) -> torch.Tensor:
+    def forward(self, features: torch.Tensor, label: torch.Tensor | None = None) -> torch.Tensor:
         x = features
         for layer in self.hidden:
             x = F.leaky_relu(layer(x), 0.2)
-        return self.out(x).squeeze(1)
+        score = self.out(x).squeeze(1)
+        if self.embed is not None:
+            assert label is not None, "a projection critic needs the label"
+            score = score + (self.embed(label) * x).sum(1)
+        return score

@@ -69,7 +69,7 @@ def export(run_folder: Path, rows: Mapping[str, Path], target: Path | None = Non
     config = Face2NSynthConfig.model_validate(run.config)
     pipeline = engine.load(str(run_folder / "model"))
     card = card_for(config, run.metrics, load_audio_nets().meta)
-    card.training_command = "OMP_NUM_THREADS=1 " + run.command(out="runs/face2nsynth")
+    card.training_command = run.command(out="runs/face2nsynth")
     runs = {name: read_finished_run(path) for name, path in rows.items()}
     runs[row_name(config)] = run
     table_rows: dict[str, Row] = {}
@@ -80,9 +80,9 @@ def export(run_folder: Path, rows: Mapping[str, Path], target: Path | None = Non
     table = ablation_table(table_rows)
     card.sections["Ablation (same preset and seed; held-out faces, test notes)"] = (
         table
-        + f"\n\nTraining time of this model: {run.seconds / 60:.0f} min on 2 shared CPU cores "
-        "(1 thread). Absolute FID/IS are not comparable with the paper's (other data, other "
-        "classifiers); compare each FID with our reference row."
+        + f"\n\nTraining time of this model: {run.seconds / 60:.0f} min on 2 CPU cores "
+        f"({config.threads or 'default'} torch threads). Absolute FID/IS are not comparable "
+        "with the paper's (other data, other classifiers); compare each FID with our reference row."
     )
     folder = target or WEIGHTS
     pipeline.save_pretrained(folder, metrics=run.metrics, card=card)

@@ -52,7 +52,7 @@ class HarmonicGenerator(Translator):
     face_std: torch.Tensor
     harmonic_number: torch.Tensor
 
-    def __init__(self, width: int = 8, in_dim: int = 128) -> None:
+    def __init__(self, width: int = 8, in_dim: int = 128, pitch_offsets: bool = False) -> None:
         super().__init__()
         self.width = width
         hidden = 32 * width
@@ -68,6 +68,14 @@ class HarmonicGenerator(Translator):
             bias["onset"].copy_(-torch.linspace(0, 6, GRID))
             bias["burst"].fill_(-3.0)
             bias["breath"].fill_(-4.0)
+        #: ``pitch_offsets``: one learnt control vector per pitch, *added* to the face's. It
+        #: carries what a register does to every instrument alike (high notes die sooner,
+        #: low ones carry more noise) and cannot depend on the face, so at one pitch the
+        #: face alone still chooses the timbre. Starts at zero (the pitch-free synth).
+        self.pitch_offset: nn.Embedding | None = None
+        if pitch_offsets:
+            self.pitch_offset = nn.Embedding(NUM_PITCHES, sum(self.sizes.values()))
+            nn.init.zeros_(self.pitch_offset.weight)
         k = torch.arange(1, HARMONICS + 1, dtype=torch.float64)
         self.register_buffer("harmonic_number", k, persistent=False)
         self.register_buffer("phase", math.pi * k * k / HARMONICS, persistent=False)  # Schroeder
@@ -89,15 +97,36 @@ class HarmonicGenerator(Translator):
         self.face_mean.copy_(faces.float().mean(0))
         self.face_std.fill_(float(centred.pow(2).mean().sqrt().clamp(min=1e-6)))
 
-    def controls(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
-        """The synth's controls for each face (no pitch: the timbre is the face's alone)."""
+    @property
+    def control_dim(self) -> int:
+        """Length of the raw control vector :meth:`render` reads."""
+        return sum(self.sizes.values())
+
+    def raw_controls(self, features: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
+        """The synth's controls ``[B, control_dim]`` for each face at pitch indices ``label``.
+
+        The face network never sees the pitch; only the face-independent
+        ``pitch_offset`` (when built) depends on it.
+        """
         raw = self.head(self.body((features.float() - self.face_mean) / self.face_std))
+        return raw if self.pitch_offset is None else raw + self.pitch_offset(label)
+
+    def controls(self, raw: torch.Tensor) -> dict[str, torch.Tensor]:
+        """A raw control vector split into the named controls."""
         return dict(zip(self.sizes, raw.split(list(self.sizes.values()), dim=1), strict=True))
 
     def forward(self, features: torch.Tensor, **condition: Any) -> torch.Tensor:
         """``condition``: ``pitch`` (a MIDI number for all faces) or ``pitch_index`` (a tensor)."""
         label = pitch_labels(features, condition, self.pitch_distribution)
-        c = self.controls(features)
+        return self.render(self.raw_controls(features, label), label)
+
+    def render(self, raw: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
+        """Raw controls ``[B, control_dim]`` at pitch indices ``label [B]`` -> notes ``[B, 1, 8192]``.
+
+        The synth itself has no weights: a note autoencoder (:mod:`.note_encoder`)
+        uses this as its decoder, so real notes and faces share one control space.
+        """
+        c = self.controls(raw)
         hz = midi_to_hz(label + PITCH_MIN)[:, None] * self.harmonic_number  # [B, K] float64
         t = self.times[None, :, None]  # [1, KNOTS, 1]
         onset = read_log_grid(c["onset"], hz)[:, None, :]

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 __all__ = [
     "DistanceStats",
+    "distance_correlation_loss",
     "distance_preservation_loss",
     "hinge_d_loss",
     "hinge_g_loss",
@@ -93,6 +94,21 @@ def distance_preservation_loss(
     if df.numel() == 0:
         return notes_phi.sum() * 0.0
     return (face_stats.standardise(df) - phi_stats.standardise(dp)).abs().mean()
+
+
+def distance_correlation_loss(faces: torch.Tensor, notes_phi: torch.Tensor) -> torch.Tensor:
+    """1 - Pearson r between the batch's pairwise face distances and phi distances (ours).
+
+    Scale-free where :func:`distance_preservation_loss` is not: it asks only that
+    far faces give far notes *in proportion*, and leaves how far apart notes are
+    to the critics (which know what real notes' spread is). PC, the figure the
+    method is judged by, is exactly this r over held-out faces.
+    """
+    df = pair_distances(faces.float())
+    dp = pair_distances(notes_phi.float())
+    df, dp = df - df.mean(), dp - dp.mean()
+    r = (df * dp).sum() / (df.norm() * dp.norm()).clamp(min=1e-12)
+    return 1.0 - r
 
 
 def triplet_loss(embedding: torch.Tensor, labels: torch.Tensor, margin: float = 1.0) -> torch.Tensor:

@@ -28,9 +28,12 @@ from .harmonic import HarmonicGenerator
 __all__ = ["Face2NSynthArchitecture", "Face2NSynthPipeline", "make_generator"]
 
 
-def make_generator(kind: str, width: int, in_dim: int = EMBEDDING_DIM) -> NoteGenerator | HarmonicGenerator:
+def make_generator(kind: str, width: int, in_dim: int = EMBEDDING_DIM,
+                   pitch_offsets: bool = False) -> NoteGenerator | HarmonicGenerator:
     """The translator network of one architecture: ``wavegan`` (the paper's) or ``harmonic``."""
-    return HarmonicGenerator(width, in_dim) if kind == "harmonic" else NoteGenerator(width, in_dim)
+    if kind == "harmonic":
+        return HarmonicGenerator(width, in_dim, pitch_offsets=pitch_offsets)
+    return NoteGenerator(width, in_dim)
 
 
 class Face2NSynthArchitecture(BaseModel):
@@ -40,6 +43,8 @@ class Face2NSynthArchitecture(BaseModel):
     #: Folders saved before the harmonic generator existed hold a WaveGAN, hence the default.
     generator: Literal["wavegan", "harmonic"] = "wavegan"
     embedding_dim: int = EMBEDDING_DIM
+    #: harmonic only: a face-independent control offset per pitch (folders before it: none).
+    pitch_offsets: bool = False
     face_crop: Literal["detect", "tight"] = "detect"
 
 
@@ -56,7 +61,7 @@ class Face2NSynthPipeline(Pipeline):
         return cls(
             config,
             FaceEncoder(arch.face_crop),
-            make_generator(arch.generator, arch.width, arch.embedding_dim),
+            make_generator(arch.generator, arch.width, arch.embedding_dim, arch.pitch_offsets),
             WaveformDecoder(SAMPLE_RATE),
         )
 
@@ -65,10 +70,13 @@ class Face2NSynthPipeline(Pipeline):
              generator: NoteGenerator | HarmonicGenerator | None = None,
              kind: str = "wavegan") -> Self:
         """A pipeline of ``width`` with the config a saved one needs (around ``generator`` if given)."""
+        architecture: dict[str, object] = {"width": width, "generator": kind}
         if generator is not None:
-            kind = "harmonic" if isinstance(generator, HarmonicGenerator) else "wavegan"
+            architecture["generator"] = "harmonic" if isinstance(generator, HarmonicGenerator) else "wavegan"
+            if isinstance(generator, HarmonicGenerator) and generator.pitch_offset is not None:
+                architecture["pitch_offsets"] = True
         return assemble_pipeline(
-            cls, name, "face2nsynth", architecture={"width": width, "generator": kind},
+            cls, name, "face2nsynth", architecture=architecture,
             trained={"translator": generator} if generator is not None else None,
             preprocessing={"sample_rate": SAMPLE_RATE, "samples": NUM_SAMPLES,
                            "face_chip": "dlib 5-point alignment, 150x150"},
