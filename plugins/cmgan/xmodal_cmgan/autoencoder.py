@@ -113,7 +113,7 @@ def train_autoencoder(lms: np.ndarray, stats: tuple[np.ndarray, np.ndarray], *, 
             optimizer.step()
             bar.update(1)
             bar.set_postfix(stack=k + 1, mse=f"{loss.item():.4f}")
-        losses.append(float(loss))
+        losses.append(float(loss.detach()))
     bar.close()
     for p in model.parameters():
         p.requires_grad_(False)

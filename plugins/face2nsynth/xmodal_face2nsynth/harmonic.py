@@ -16,6 +16,11 @@ Controls (all pitch-free; "grid" = log-frequency grid read at ``k * f0``):
   time constant, and sustained noise following the loudness (breath, bow).
 
 The note is peak-normalised like the real notes (loudness is not the face's to decide).
+
+With ``pitch_offsets`` the pitch also adds one learnt control vector, the same for
+every face (what a register does to all instruments alike); the face network itself
+still never sees the pitch. :meth:`HarmonicGenerator.render` is the synth alone (no
+weights): the note autoencoder of :mod:`.note_encoder` decodes with it.
 """
 
 from __future__ import annotations

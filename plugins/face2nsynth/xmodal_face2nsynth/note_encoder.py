@@ -101,7 +101,7 @@ def fit_note_encoder(encoder: NoteEncoder, render: Callable[[torch.Tensor, torch
             loss.backward()
             optimizer.step()
             schedule.step()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             bar.update(1)
             bar.set_postfix(spectral=f"{losses[-1]:.3f}", refresh=False)
     window = max(1, min(100, len(losses) // 4))

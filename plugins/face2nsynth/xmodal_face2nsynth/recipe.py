@@ -160,7 +160,6 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
         self._evaluators: dict[str, Evaluator] = {}
         self._real_phi: _PerNote | None = None
         self._real_controls: _PerNote | None = None
-        self.note_encoder_info: dict[str, Any] = {}
 
     # -- data and frozen parts --------------------------------------------------------------
     @property
@@ -228,7 +227,7 @@ class Face2NSynthRecipe(Recipe[Face2NSynthConfig]):
                 torch.manual_seed(c.seed)
                 return NoteEncoder(synth.control_dim)
 
-        encoder, self.note_encoder_info = cached_stage(
+        encoder, _ = cached_stage(
             "face2nsynth", "note-encoder", key, make,
             lambda net: fit_note_encoder(net, synth.render, self.train_notes, steps=c.note_encoder_steps,
                                          seed=c.seed, progress=c.progress))
