@@ -46,8 +46,14 @@ def _env() -> dict[str, str]:
 
 
 @contextmanager
-def serving(*models: str, timeout: float = 300.0) -> Iterator[Server]:
-    """``xmodal serve --port P MODEL...`` until the block ends (then stopped like Ctrl+C)."""
+def serving(*models: str, timeout: float = 900.0) -> Iterator[Server]:
+    """``xmodal serve --port P MODEL...`` until the block ends (then stopped like Ctrl+C).
+
+    ``timeout`` only guards against a server that never starts: on a fresh
+    machine the first start builds the data sets its example inputs come from
+    (gm-phrases, instruments-clipart, object-sounds, ...: minutes on 2 cores,
+    each with its own progress bar in ``Server.log``); later starts take seconds.
+    """
     port = free_port()
     proc = subprocess.Popen([str(XMODAL), "serve", "--port", str(port), *models], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=_env())

@@ -21,7 +21,8 @@ from engine.train import uniform_index
 
 from .audio import LogMel
 
-__all__ = ["PICTURES", "SOUNDS", "ObjectData", "load_objects", "pictures_to_tensor", "sample_same_class"]
+__all__ = ["PICTURES", "SOUNDS", "ObjectData", "demo_clips", "load_objects", "pictures_to_tensor",
+           "sample_same_class"]
 
 SOUNDS = "object-sounds"
 PICTURES = "object-pictures"
@@ -95,6 +96,29 @@ def _spectrograms(tiny: bool, size: int) -> tuple[ObjectData, ...]:
             picture=torch.from_numpy(np.ascontiguousarray(pic["image"][:])),
             picture_label=torch.from_numpy(np.asarray(pic["label"][:], dtype=np.int64))))
     return tuple(out)
+
+
+def demo_clips(groups: tuple[str, ...] = ("instrument", "digit", "animal")) -> list[tuple[str, torch.Tensor]]:
+    """The first test clip of each group as ``(class name, wave [T] in [-1, 1])``.
+
+    Reads only ``object-sounds`` (built with a progress bar on a fresh machine):
+    the demo and ``xmodal serve`` need three clips, not the pictures and log-mels
+    that :func:`load_objects` prepares for training.
+    """
+    from engine import data
+
+    sounds = data.load(SOUNDS)
+    test = sounds.split("test")
+    classes = list(sounds.classes["label"])
+    group_names = list(sounds.classes["group"])
+    of_clip = [group_names[int(g)] for g in np.asarray(test["group"][:])]
+    out = []
+    for group in groups:
+        idx = next((i for i, g in enumerate(of_clip) if g == group), None)
+        if idx is not None:
+            wave = torch.from_numpy(np.asarray(test["audio"][idx], dtype=np.float32) / 32768.0)
+            out.append((classes[int(test["label"][idx])], wave))
+    return out
 
 
 def load_objects(split: str, *, tiny: bool = False, size: int = 64) -> ObjectData:

@@ -194,13 +194,7 @@ class Sound2ImagePipeline(Pipeline):
     @classmethod
     def demo_inputs(cls) -> list[tuple[str, Audio]]:
         """One held-out test clip of each group (an instrument, a spoken digit, an animal)."""
-        from .data import load_objects
+        from .data import demo_clips
 
-        test = load_objects("test")
-        out: list[tuple[str, Audio]] = []
-        for group in ("instrument", "digit", "animal"):
-            idx = next((i for i, g in enumerate(test.sound_group) if g == group), None)
-            if idx is not None:
-                name = test.classes[int(test.sound_label[idx])].replace(" ", "-")
-                out.append((f"{name}-sound", Audio(test.wave[idx][None].clone(), SAMPLE_RATE)))
-        return out
+        return [(f"{name.replace(' ', '-')}-sound", Audio(wave[None], SAMPLE_RATE))
+                for name, wave in demo_clips()]
