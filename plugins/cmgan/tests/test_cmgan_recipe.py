@@ -24,8 +24,9 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return {"sound_classifier": str(root / "sound"), "gamma": str(root / "gamma")}
 
 
-@pytest.mark.parametrize("variant", [{}, {"wrong_pairs": False}, {"encoder": "autoencoder"}],
-                         ids=["s2i-c", "s2i-n", "s2i-a"])
+@pytest.mark.parametrize("variant", [{}, {"wrong_pairs": False}, {"encoder": "autoencoder"},
+                                     {"d_norm": "spectral"}],
+                         ids=["s2i-c", "s2i-n", "s2i-a", "s2i-c-spectral"])
 def test_tiny_run_passes_the_recipe_checker(tmp_path: Path, frozen: dict[str, str],
                                             variant: dict[str, object]) -> None:
     result = check_recipe("cmgan", tmp_path / "run", **frozen, **variant)
@@ -80,3 +81,21 @@ def test_augmentation_reaches_every_picture_d_sees() -> None:
     c, x = torch.randn(4, 128), torch.rand(4, 3, 64, 64) * 2 - 1
     s2i_step(g, d, optimize, c, x, x.flip(0), torch.randn(4, 100), augment)
     assert seen == [4, 4, 4, 4]  # real, fake and wrong in D's update, fake in G's
+
+
+def test_spectral_discriminator_has_no_batch_norm_and_unit_gain() -> None:
+    d = S2IDiscriminator(128, 4, norm="spectral")
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in d.modules())
+    weighted = [m for m in d.modules() if isinstance(m, torch.nn.Conv2d | torch.nn.Linear)]
+    assert weighted and all(torch.nn.utils.parametrize.is_parametrized(m, "weight") for m in weighted)
+    d.train()
+    for _ in range(30):  # power iterations converge while training-mode forwards run
+        d(torch.randn(2, 3, 64, 64), torch.randn(2, 128))
+    for m in weighted:
+        sigma = torch.linalg.matrix_norm(m.weight.detach().flatten(1), ord=2)
+        assert sigma == pytest.approx(1.0, abs=0.05)
+    assert d(torch.randn(3, 3, 64, 64), torch.randn(3, 128)).shape == (3,)
+    batch = S2IDiscriminator(128, 4)
+    assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in batch.modules()) == 4
+    with pytest.raises(ValueError, match="norm"):
+        S2IDiscriminator(128, 4, norm="layer")

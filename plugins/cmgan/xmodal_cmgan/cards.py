@@ -71,6 +71,9 @@ def _tricks(config: dict[str, Any]) -> str:
     if config.get("diff_augment"):
         parts.append(" Every picture D sees, real, wrong or fake, gets a random colour change, "
                      "shift and cutout (differentiable augmentation, Zhao et al. 2020).")
+    if config.get("d_norm") == "spectral":
+        parts.append(" D has spectral normalisation on every layer instead of batch norm "
+                     "(Miyato et al. 2018).")
     if config.get("ema"):
         parts.append(f" The generator evaluated and exported is the moving average of G's "
                      f"weights (decay {config.get('ema')}).")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
 
 __all__ = ["PROJECTION_DIM", "Z_DIM", "S2IDiscriminator", "S2IGenerator", "init_dcgan"]
 
@@ -67,26 +68,44 @@ class S2IGenerator(nn.Module):
 
 
 class S2IDiscriminator(nn.Module):
-    """(picture ``[B, 3, 64, 64]``, condition ``[B, cond_dim]``) -> one logit per pair."""
+    """(picture ``[B, 3, 64, 64]``, condition ``[B, cond_dim]``) -> one logit per pair.
 
-    def __init__(self, cond_dim: int = 128, width: int = 32, proj_dim: int = PROJECTION_DIM) -> None:
+    ``norm="batch"`` is GAN-CLS's (batch norm from the second convolution on);
+    ``norm="spectral"`` (ours) drops batch norm and bounds every convolution and
+    the condition's projection by spectral normalisation (Miyato et al. 2018),
+    which keeps a small critic from swinging between memorised pictures. The
+    spectral layers are initialised by PyTorch's defaults, not DCGAN's: the
+    normalisation rescales them anyway.
+    """
+
+    def __init__(self, cond_dim: int = 128, width: int = 32, proj_dim: int = PROJECTION_DIM,
+                 norm: str = "batch") -> None:
         super().__init__()
+        if norm not in ("batch", "spectral"):
+            raise ValueError(f"norm must be 'batch' or 'spectral', not {norm!r}")
         w = width
+        spectral = norm == "spectral"
 
-        def down(cin: int, cout: int, norm: bool = True) -> list[nn.Module]:
-            layers: list[nn.Module] = [nn.Conv2d(cin, cout, 4, 2, 1, bias=not norm)]
-            if norm:
+        def weighted(layer: nn.Module) -> nn.Module:
+            return spectral_norm(layer) if spectral else layer
+
+        def down(cin: int, cout: int, batch_norm: bool = True) -> list[nn.Module]:
+            batch_norm = batch_norm and not spectral
+            layers: list[nn.Module] = [weighted(nn.Conv2d(cin, cout, 4, 2, 1, bias=not batch_norm))]
+            if batch_norm:
                 layers.append(nn.BatchNorm2d(cout))
             layers.append(nn.LeakyReLU(0.2, True))
             return layers
 
-        self.convs = nn.Sequential(*down(3, w, norm=False), *down(w, 2 * w), *down(2 * w, 4 * w),
+        self.convs = nn.Sequential(*down(3, w, batch_norm=False), *down(w, 2 * w), *down(2 * w, 4 * w),
                                    *down(4 * w, 8 * w))
-        self.project = nn.Sequential(nn.Linear(cond_dim, proj_dim), nn.LeakyReLU(0.2))
-        self.joint = nn.Sequential(nn.Conv2d(8 * w + proj_dim, 8 * w, 1, bias=False),
-                                   nn.BatchNorm2d(8 * w), nn.LeakyReLU(0.2, True),
-                                   nn.Conv2d(8 * w, 1, 4))
-        init_dcgan(self)
+        self.project = nn.Sequential(weighted(nn.Linear(cond_dim, proj_dim)), nn.LeakyReLU(0.2))
+        mix: list[nn.Module] = [weighted(nn.Conv2d(8 * w + proj_dim, 8 * w, 1, bias=spectral))]
+        if not spectral:
+            mix.append(nn.BatchNorm2d(8 * w))
+        self.joint = nn.Sequential(*mix, nn.LeakyReLU(0.2, True), weighted(nn.Conv2d(8 * w, 1, 4)))
+        if not spectral:
+            init_dcgan(self)
 
     def forward(self, image: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
         h = self.convs(image)

@@ -69,6 +69,8 @@ class CmganConfig(RecipeConfig):
     tiny: bool = Field(default=False, description="the tiny data variants (tests)")
     sound_classifier: str = Field(default="", description="frozen sound classifier folder (default: bundled)")
     gamma: str = Field(default="", description="frozen Gamma folder (default: bundled)")
+    d_norm: Literal["batch", "spectral"] = Field(
+        default="batch", description="D's normalisation: batch (GAN-CLS) or spectral (ours)")
     diff_augment: bool = Field(default=False, description="colour, shift and cutout on every "
                                "picture D sees, real, wrong or fake (ours; Zhao et al. 2020)")
 
@@ -191,7 +193,7 @@ class CmganRecipe(Recipe[CmganConfig]):
     def build(self) -> dict[str, nn.Module]:
         c = self.config
         return {"generator": S2IGenerator(128, c.g_width, c.z_dim),
-                "discriminator": S2IDiscriminator(128, c.d_width)}
+                "discriminator": S2IDiscriminator(128, c.d_width, norm=c.d_norm)}
 
     def optimizers(self, modules: Mapping[str, nn.Module]) -> dict[str, torch.optim.Optimizer]:
         c = self.config
