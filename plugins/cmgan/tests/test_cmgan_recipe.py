@@ -99,3 +99,13 @@ def test_spectral_discriminator_has_no_batch_norm_and_unit_gain() -> None:
     assert sum(isinstance(m, torch.nn.BatchNorm2d) for m in batch.modules()) == 4
     with pytest.raises(ValueError, match="norm"):
         S2IDiscriminator(128, 4, norm="layer")
+
+
+def test_d_lr_sets_only_the_discriminators_learning_rate() -> None:
+    from xmodal_cmgan.recipe import CmganConfig, CmganRecipe
+
+    for d_lr, expected in ((None, 2e-4), (8e-4, 8e-4)):
+        recipe = CmganRecipe(CmganConfig(g_width=2, d_width=2, d_lr=d_lr))
+        opts = recipe.optimizers(recipe.build())
+        assert opts["gen"].param_groups[0]["lr"] == 2e-4
+        assert opts["disc"].param_groups[0]["lr"] == expected

@@ -61,6 +61,8 @@ class CmganConfig(RecipeConfig):
     d_width: int = Field(default=16, ge=1, description="discriminator width (GAN-CLS: 64)")
     z_dim: int = Field(default=Z_DIM, ge=1, description="|z| (not in the paper; GAN-CLS 100)")
     lr: float = Field(default=2e-4, gt=0.0, description="Adam learning rate (GAN-CLS: 2e-4)")
+    d_lr: float | None = Field(default=None, gt=0.0, description="D's learning rate when it differs "
+                               "from G's (two time scales, ours; None: lr)")
     beta1: float = Field(default=0.5, ge=0.0, lt=1.0, description="Adam beta1 (GAN-CLS: 0.5)")
     beta2: float = Field(default=0.999, ge=0.0, lt=1.0, description="Adam beta2")
     ae_channels: int = Field(default=8, ge=1, description="S2I-A: channels of stacks 1-3")
@@ -199,7 +201,8 @@ class CmganRecipe(Recipe[CmganConfig]):
         c = self.config
         betas = (c.beta1, c.beta2)
         return {"gen": torch.optim.Adam(modules["generator"].parameters(), lr=c.lr, betas=betas),
-                "disc": torch.optim.Adam(modules["discriminator"].parameters(), lr=c.lr, betas=betas)}
+                "disc": torch.optim.Adam(modules["discriminator"].parameters(), lr=c.d_lr or c.lr,
+                                         betas=betas)}
 
     # -- one step -------------------------------------------------------------------------
     def train_step(self, batch: Any, ctx: StepContext) -> Mapping[str, Any]:
