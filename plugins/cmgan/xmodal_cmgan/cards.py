@@ -74,6 +74,8 @@ def _tricks(config: dict[str, Any]) -> str:
     if config.get("d_norm") == "spectral":
         parts.append(" D has spectral normalisation on every layer instead of batch norm "
                      "(Miyato et al. 2018).")
+    if config.get("d_lr"):
+        parts.append(f" D learns at {config.get('d_lr')}, G at {config.get('lr')} (two time scales).")
     if config.get("ema"):
         parts.append(f" The generator evaluated and exported is the moving average of G's "
                      f"weights (decay {config.get('ema')}).")
