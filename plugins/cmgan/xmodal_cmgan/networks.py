@@ -72,8 +72,9 @@ class S2IDiscriminator(nn.Module):
 
     ``norm="batch"`` is GAN-CLS's (batch norm from the second convolution on);
     ``norm="spectral"`` (ours) drops batch norm and bounds every convolution and
-    the condition's projection by spectral normalisation (Miyato et al. 2018),
-    which keeps a small critic from swinging between memorised pictures. The
+    the condition's projection by spectral normalisation (Miyato et al. 2018);
+    at G's learning rate it proved too weak a critic (docs/results/cmgan.md),
+    so pair it with a larger ``d_lr`` in the recipe. The
     spectral layers are initialised by PyTorch's defaults, not DCGAN's: the
     normalisation rescales them anyway.
     """
